@@ -1,0 +1,13 @@
+#include "api/api.h"
+
+#include "api/routes.h"
+
+namespace kirim::api {
+
+void register_routes(http::Router& router, const Dependencies& deps) {
+  register_ops_routes(router, deps);
+  register_auth_routes(router, deps);
+  register_team_routes(router, deps);
+}
+
+}  // namespace kirim::api

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include "accounts/accounts.h"
+#include "core/metrics.h"
+#include "db/database.h"
+#include "http/router.h"
+
+// The REST API's handlers: each parses and validates its input, authorizes the caller, calls one
+// module and renders the answer. Nothing here holds state of its own.
+namespace kirim::api {
+
+struct Dependencies {
+  db::Database& db;
+  accounts::Accounts& accounts;
+  metrics::Registry& metrics;
+  std::string secure_cookies = "auto";  // auto | always | never
+  std::string version;
+};
+
+// Adds every /api/v1 route and the operations routes (/healthz, /readyz, /metrics).
+void register_routes(http::Router& router, const Dependencies& deps);
+
+}  // namespace kirim::api

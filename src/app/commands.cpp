@@ -1,0 +1,321 @@
+#include "app/commands.h"
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include "accounts/accounts.h"
+#include "api/api.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "db/database.h"
+#include "db/migrations.h"
+#include "http/server.h"
+#include "http/static_files.h"
+
+namespace kirim::app {
+namespace {
+
+int g_exit_code = 0;
+
+// Raw values of the settings as the command line and environment gave them.
+struct SettingInputs {
+  std::string config_path;
+  std::map<std::string, std::string> raw;
+  std::map<std::string, CLI::Option*> options;
+};
+
+void add_settings(CLI::App& cmd, SettingInputs& in, bool all) {
+  cmd.add_option("--config", in.config_path, "TOML configuration file")->envname("KIRIM_CONFIG");
+  for (const auto& s : settings()) {
+    const bool db_related = s.name == "data-dir" || s.name == "database" || s.name == "log-level" ||
+                            s.name == "log-format";
+    if (!all && !db_related)
+      continue;
+    const std::string name(s.name);
+    in.options[name] =
+        cmd.add_option("--" + name, in.raw[name], std::string(s.help))->envname(std::string(s.env));
+  }
+}
+
+// Applies defaults, then the file, then the environment and flags (CLI11 has read both).
+Result<Config> resolve(SettingInputs& in) {
+  Config c;
+  std::map<std::string, std::string> from_file;
+  if (!in.config_path.empty()) {
+    KIRIM_ASSIGN_OR_RETURN(from_file, read_config_file(in.config_path));
+  }
+  for (const auto& s : settings()) {
+    const std::string name(s.name);
+    auto opt = in.options.find(name);
+    const bool given = opt != in.options.end() && opt->second->count() > 0;
+    std::optional<std::string> value;
+    if (given) {
+      value = in.raw[name];
+    } else if (auto f = from_file.find(name); f != from_file.end()) {
+      value = f->second;
+    }
+    if (value) {
+      if (auto r = s.set(c, *value); !r.ok())
+        return std::move(r).error();
+    }
+  }
+  return c;
+}
+
+int fail(const Error& e) {
+  std::cerr << "kirim: " << e.message << "\n";
+  for (const auto& [k, v] : e.details)
+    std::cerr << "  " << k << ": " << v << "\n";
+  return 1;
+}
+
+std::string find_web_root(const std::string& configured) {
+  if (!configured.empty())
+    return configured;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists("web/dist/index.html", ec))
+    return "web/dist";
+  auto dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
+  for (int i = 0; i < 6 && !dir.empty(); ++i, dir = dir.parent_path()) {
+    if (fs::exists(dir / "share/kirim/web/index.html", ec))
+      return (dir / "share/kirim/web").string();
+    if (fs::exists(dir / "web/dist/index.html", ec))
+      return (dir / "web/dist").string();
+  }
+  return {};
+}
+
+int cores() {
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+Result<std::unique_ptr<db::Database>> open_database(const Config& c, int readers) {
+  KIRIM_ASSIGN_OR_RETURN(auto db, db::open(c.database_url(), db::Options{readers}));
+  KIRIM_TRY(db::migrate(*db));
+  return db;
+}
+
+int run_serve(const Config& c) {
+  log::setup(c.log_level, c.log_format);
+  const int io_threads = c.io_threads > 0 ? c.io_threads : cores();
+  const int blocking = c.blocking_threads > 0 ? c.blocking_threads : std::max(4, 2 * cores());
+  auto db = open_database(c, std::max(2, blocking));
+  if (!db.ok())
+    return fail(db.error());
+  SystemClock clock;
+  accounts::Accounts accounts(**db, clock);
+
+  auto boot = accounts.bootstrap(c.admin_email, c.admin_password);
+  if (!boot.ok())
+    return fail(boot.error());
+  if (boot.value()) {
+    const auto& b = *boot.value();
+    std::cout << "\nKirim created the first workspace and its owner account:\n"
+              << "  email:    " << b.email << "\n"
+              << "  password: "
+              << (b.password.empty() ? "(the one you set in KIRIM_ADMIN_PASSWORD)" : b.password)
+              << "\n"
+              << (b.password.empty() ? "" : "  This password is shown only now.\n") << std::endl;
+  }
+
+  metrics::Registry registry;
+  http::Router router;
+  const api::Dependencies deps{**db, accounts, registry, c.secure_cookies, std::string(kVersion)};
+  api::register_routes(router, deps);
+
+  const auto web_root = find_web_root(c.web_root);
+  auto files = http::StaticFiles::load(web_root);
+  if (!files.ok())
+    return fail(files.error());
+  const http::StaticFiles& static_files = **files;
+  router.set_fallback(http::Mode::inline_,
+                      [&static_files](http::Request& req) { return static_files.serve(req); });
+
+  http::ServerOptions so;
+  so.listen = c.listen;
+  so.io_threads = io_threads;
+  so.blocking_threads = blocking;
+  so.body_limit = c.body_limit;
+  so.access_log = c.access_log;
+  so.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
+  http::Server server(so, router, registry);
+  registry.gauge("kirim_http_open_connections", "Open HTTP connections", [&server] {
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{}, static_cast<double>(server.open_connections())}};
+  });
+  if (auto r = server.start(); !r.ok())
+    return fail(r.error());
+
+  const auto colon = c.listen.rfind(':');
+  const std::string url =
+      "http://" + c.listen.substr(0, colon) + ":" + std::to_string(server.port());
+  log::info("listening", {{"url", url},
+                          {"database", db::dialect_name((*db)->dialect())},
+                          {"web_root", web_root.empty() ? "(none)" : web_root},
+                          {"io_threads", std::to_string(io_threads)},
+                          {"blocking_threads", std::to_string(blocking)}});
+  std::cout << "Kirim is listening on " << url << std::endl;
+  server.wait_for_signal();
+  log::info("stopped");
+  return 0;
+}
+
+std::string read_secret(const std::string& prompt) {
+  if (isatty(STDIN_FILENO))
+    std::cerr << prompt << std::flush;
+  std::string line;
+  std::getline(std::cin, line);
+  return line;
+}
+
+}  // namespace
+
+int exit_code() {
+  return g_exit_code;
+}
+
+// The values the command line fills in; alive for the whole process, like the CLI::App.
+struct CommandState {
+  SettingInputs serve, migrate, create, list, reset;
+  bool status_only = false;
+  std::string email, name, password, role = "viewer";
+};
+
+void register_commands(CLI::App& app) {
+  static CommandState state;
+  // serve
+  {
+    auto* in = &state.serve;
+    auto* cmd = app.add_subcommand("serve", "Run the web app, the API and the workers");
+    add_settings(*cmd, *in, true);
+    cmd->callback([in] {
+      auto c = resolve(*in);
+      g_exit_code = c.ok() ? run_serve(c.value()) : fail(c.error());
+    });
+  }
+  // migrate
+  {
+    auto* in = &state.migrate;
+    auto* status_only = &state.status_only;
+    auto* cmd = app.add_subcommand("migrate", "Apply the database migrations (also done by serve)");
+    add_settings(*cmd, *in, false);
+    cmd->add_flag("--status", *status_only, "Only show the schema version");
+    cmd->callback([in, status_only] {
+      auto c = resolve(*in);
+      if (!c.ok()) {
+        g_exit_code = fail(c.error());
+        return;
+      }
+      log::setup(c->log_level, c->log_format);
+      auto db = db::open(c->database_url(), db::Options{1});
+      if (!db.ok()) {
+        g_exit_code = fail(db.error());
+        return;
+      }
+      if (!*status_only) {
+        auto applied = db::migrate(**db);
+        if (!applied.ok()) {
+          g_exit_code = fail(applied.error());
+          return;
+        }
+        std::cout << "applied " << applied.value() << " migration(s)\n";
+      }
+      auto v = db::schema_version(**db);
+      std::cout << "schema version " << (v.ok() ? v.value() : 0) << " of "
+                << db::latest_version((*db)->dialect()) << " ("
+                << db::dialect_name((*db)->dialect()) << ")\n";
+    });
+  }
+  // user create | list | reset-password
+  {
+    auto* user = app.add_subcommand("user", "Manage users from the command line");
+    user->require_subcommand(1);
+    auto* a = &state;
+    auto with_accounts = [](SettingInputs& in, const std::function<int(accounts::Accounts&)>& fn) {
+      auto c = resolve(in);
+      if (!c.ok()) {
+        g_exit_code = fail(c.error());
+        return;
+      }
+      log::setup(log::Level::warn, c->log_format);
+      auto db = open_database(c.value(), 1);
+      if (!db.ok()) {
+        g_exit_code = fail(db.error());
+        return;
+      }
+      SystemClock clock;
+      accounts::Accounts acc(**db, clock);
+      g_exit_code = fn(acc);
+    };
+
+    auto* create = user->add_subcommand("create", "Add a user to the workspace");
+    add_settings(*create, a->create, false);
+    create->add_option("--email", a->email, "Email address")->required();
+    create->add_option("--name", a->name, "Display name")->required();
+    create
+        ->add_option("--password", a->password,
+                     "Password (prompted, or read from standard input, when absent)")
+        ->envname("KIRIM_USER_PASSWORD");
+    create->add_option("--role", a->role, "owner, admin, editor or viewer")
+        ->check(CLI::IsMember({"owner", "admin", "editor", "viewer"}))
+        ->capture_default_str();
+    create->callback([a, with_accounts] {
+      if (a->password.empty())
+        a->password = read_secret("Password: ");
+      with_accounts(a->create, [a](accounts::Accounts& acc) {
+        auto u =
+            acc.cli_create_user(a->email, a->name, a->password, *accounts::parse_role(a->role));
+        if (!u.ok())
+          return fail(u.error());
+        std::cout << "created user " << u->id << " <" << u->email << "> as "
+                  << accounts::role_name(u->role) << "\n";
+        return 0;
+      });
+    });
+
+    auto* list = user->add_subcommand("list", "List the workspace's users");
+    add_settings(*list, a->list, false);
+    list->callback([a, with_accounts] {
+      with_accounts(a->list, [](accounts::Accounts& acc) {
+        auto users = acc.cli_list_users();
+        if (!users.ok())
+          return fail(users.error());
+        std::printf("%-6s %-32s %-24s %s\n", "ID", "EMAIL", "NAME", "ROLE");
+        for (const auto& u : users.value()) {
+          std::printf("%-6lld %-32s %-24s %s\n", static_cast<long long>(u.id), u.email.c_str(),
+                      u.name.c_str(), std::string(accounts::role_name(u.role)).c_str());
+        }
+        return 0;
+      });
+    });
+
+    auto* reset = user->add_subcommand("reset-password", "Set a new password and end sessions");
+    add_settings(*reset, a->reset, false);
+    reset->add_option("--email", a->email, "Email address")->required();
+    reset
+        ->add_option("--password", a->password,
+                     "New password (prompted, or read from standard input, when absent)")
+        ->envname("KIRIM_USER_PASSWORD");
+    reset->callback([a, with_accounts] {
+      if (a->password.empty())
+        a->password = read_secret("New password: ");
+      with_accounts(a->reset, [a](accounts::Accounts& acc) {
+        auto r = acc.cli_reset_password(a->email, a->password);
+        if (!r.ok())
+          return fail(r.error());
+        std::cout << "password changed for " << a->email << "; their sessions have ended\n";
+        return 0;
+      });
+    });
+  }
+}
+
+}  // namespace kirim::app

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "http/server.h"
+
+namespace kirim::http {
+
+// What the server hands to an UpgradeHandler: the connection (bound to its strand), the request
+// that asked to upgrade, and any bytes already read past it.
+struct Upgrade {
+  boost::beast::tcp_stream stream;
+  boost::beast::http::request<boost::beast::http::string_body> request;
+  boost::beast::flat_buffer buffer;
+  std::string remote_addr;
+};
+
+}  // namespace kirim::http
