@@ -2,7 +2,14 @@
 function(kirim_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
                                            -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual
-                                           -Wnull-dereference -Wimplicit-fallthrough -Werror)
+                                           -Wimplicit-fallthrough -Werror
+                                           # GCC 12 reports false -Wrestrict on std::string
+                                           # concatenation at -O2 and above (GCC bug 105329).
+                                           $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>
+                                           # ...and false -Wmismatched-new-delete on Asio's
+                                           # coroutine frames, which define their own operator
+                                           # new/delete (GCC bug 109224).
+                                           $<$<CXX_COMPILER_ID:GNU>:-Wno-mismatched-new-delete>)
 endfunction()
 
 function(kirim_module name)

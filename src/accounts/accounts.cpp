@@ -129,6 +129,9 @@ Result<std::string> check_name(const std::string& name, const char* field) {
   if (name.size() > kMaxNameLength) {
     return field_error(field, "must be at most " + std::to_string(kMaxNameLength) + " characters");
   }
+  if (std::any_of(name.begin(), name.end(), [](unsigned char c) { return std::iscntrl(c); })) {
+    return field_error(field, "must not contain control characters");
+  }
   return name;
 }
 

@@ -201,6 +201,21 @@ TEST_P(AccountsTest, TheLastOwnerStays) {
   EXPECT_TRUE(accounts_->update_user(owner_, second.user_id, std::nullopt, Role::admin).ok());
 }
 
+TEST_P(AccountsTest, NamesRefuseControlCharacters) {
+  auto r = accounts_->update_profile(owner_, std::string("a\0b", 3));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().details.at("name"), "must not contain control characters");
+  EXPECT_EQ(accounts_->me(owner_)->user.name, "Owner");
+}
+
+TEST_P(AccountsTest, PasswordsAreTakenExactlyAsGiven) {
+  ASSERT_TRUE(
+      accounts_->create_user(owner_, "spaces@example.com", "S", "  spaced password  ", Role::viewer)
+          .ok());
+  EXPECT_TRUE(accounts_->login("spaces@example.com", "  spaced password  ", "ip", "").ok());
+  EXPECT_FALSE(accounts_->login("spaces@example.com", "spaced password", "ip", "").ok());
+}
+
 TEST_P(AccountsTest, DuplicateEmailIsAConflictWhateverTheCase) {
   auto r = accounts_->create_user(owner_, "OWNER@example.com", "Dup", "long enough password",
                                   Role::viewer);

@@ -29,7 +29,7 @@ Result<Response> login(const Dependencies& deps, Request& req) {
   KIRIM_ASSIGN_OR_RETURN(auto body, json_body(req));
   json::ObjectReader r(body);
   auto email = r.string("email", true, 1, 254);
-  auto password = r.string("password", true, 1, accounts::kMaxPasswordLength);
+  auto password = r.raw_string("password", true, 1, accounts::kMaxPasswordLength);
   KIRIM_TRY(r.finish());
   KIRIM_ASSIGN_OR_RETURN(auto result, deps.accounts.login(*email, *password, req.remote_addr,
                                                           std::string(req.header("user-agent"))));
@@ -69,8 +69,8 @@ Result<Response> change_password(const Dependencies& deps, Request& req,
                                  const accounts::Principal& p) {
   KIRIM_ASSIGN_OR_RETURN(auto body, json_body(req));
   json::ObjectReader r(body);
-  auto current = r.string("current_password", true, 1, accounts::kMaxPasswordLength);
-  auto next = r.string("new_password", true, 1, accounts::kMaxPasswordLength);
+  auto current = r.raw_string("current_password", true, 1, accounts::kMaxPasswordLength);
+  auto next = r.raw_string("new_password", true, 1, accounts::kMaxPasswordLength);
   KIRIM_TRY(r.finish());
   KIRIM_TRY(deps.accounts.change_password(p, *current, *next));
   return Response::no_content();

@@ -1,5 +1,7 @@
 #include "api/support.h"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <boost/json/serialize.hpp>
@@ -82,8 +84,17 @@ http::Handler authed(const Dependencies& deps, accounts::Role min_role, Authed f
 }
 
 Result<boost::json::object> json_body(const http::Request& req) {
-  const auto type = req.header("content-type");
-  if (!type.starts_with("application/json")) {
+  // The media type before any parameters, compared without case (RFC 9110 §8.3.1).
+  auto type = req.header("content-type");
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ')
+    type.remove_suffix(1);
+  constexpr std::string_view kJson = "application/json";
+  const bool is_json = type.size() == kJson.size() &&
+                       std::equal(type.begin(), type.end(), kJson.begin(), [](char a, char b) {
+                         return std::tolower(static_cast<unsigned char>(a)) == b;
+                       });
+  if (!is_json) {
     return make_error(Errc::invalid_argument, "Send the body as application/json.",
                       "unsupported_media_type");
   }

@@ -44,8 +44,7 @@ Result<Response> create_user(const Dependencies& deps, Request& req, const Princ
   json::ObjectReader r(body);
   auto email = r.string("email", true, 1, 254);
   auto name = r.string("name", true, 1, accounts::kMaxNameLength);
-  // Passwords keep their spaces; the reader trims, so read the raw value for length checks later.
-  auto password = r.string("password", true, 1, accounts::kMaxPasswordLength);
+  auto password = r.raw_string("password", true, 1, accounts::kMaxPasswordLength);
   auto role = r.one_of("role", true, kRoles);
   KIRIM_TRY(r.finish());
   const auto& raw_password = body.at("password").as_string();

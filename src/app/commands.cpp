@@ -146,6 +146,7 @@ int run_serve(const Config& c) {
   so.body_limit = c.body_limit;
   so.access_log = c.access_log;
   so.shutdown_timeout = std::chrono::seconds(c.shutdown_timeout_s);
+  so.handle_signals = true;
   http::Server server(so, router, registry);
   registry.gauge("kirim_http_open_connections", "Open HTTP connections", [&server] {
     return std::vector<std::pair<metrics::Labels, double>>{

@@ -65,6 +65,14 @@ TEST(Json, ReaderCollectsEveryProblemIncludingUnknownFields) {
   EXPECT_EQ(d.count("name"), 0u);
 }
 
+TEST(Json, RawStringsKeepTheirSpaces) {
+  auto o = json::parse_object(R"({"password":"  spaced  ","name":"  trimmed  "})").value();
+  json::ObjectReader r(o);
+  EXPECT_EQ(r.raw_string("password", true, 1, 100).value(), "  spaced  ");
+  EXPECT_EQ(r.string("name", true, 1, 100).value(), "trimmed");
+  EXPECT_TRUE(r.finish().ok());
+}
+
 TEST(Json, IntegerBoundsAreInclusive) {
   auto o = json::parse_object(R"({"a":1,"b":200,"c":201})").value();
   json::ObjectReader r(o);

@@ -44,6 +44,17 @@ const boost::json::value* ObjectReader::take(std::string_view key, bool required
 
 std::optional<std::string> ObjectReader::string(std::string_view key, bool required,
                                                 std::size_t min_len, std::size_t max_len) {
+  return read_string(key, required, min_len, max_len, true);
+}
+
+std::optional<std::string> ObjectReader::raw_string(std::string_view key, bool required,
+                                                    std::size_t min_len, std::size_t max_len) {
+  return read_string(key, required, min_len, max_len, false);
+}
+
+std::optional<std::string> ObjectReader::read_string(std::string_view key, bool required,
+                                                     std::size_t min_len, std::size_t max_len,
+                                                     bool trimmed) {
   const auto* v = take(key, required);
   if (v == nullptr)
     return std::nullopt;
@@ -51,7 +62,8 @@ std::optional<std::string> ObjectReader::string(std::string_view key, bool requi
     fail(key, "must be a string");
     return std::nullopt;
   }
-  const auto s = trim(std::string_view(v->as_string()));
+  const std::string_view whole(v->as_string());
+  const auto s = trimmed ? trim(whole) : whole;
   if (s.size() < min_len) {
     fail(key, min_len <= 1 ? "must not be empty"
                            : "must be at least " + std::to_string(min_len) + " characters");

@@ -28,6 +28,9 @@ class ObjectReader {
   // A string of [min_len, max_len] bytes after trimming surrounding white space.
   std::optional<std::string> string(std::string_view key, bool required, std::size_t min_len = 0,
                                     std::size_t max_len = 10'000);
+  // A string taken exactly as sent (no trimming): for passwords and other secrets.
+  std::optional<std::string> raw_string(std::string_view key, bool required, std::size_t min_len,
+                                        std::size_t max_len);
   // One of the allowed strings.
   std::optional<std::string> one_of(std::string_view key, bool required,
                                     std::initializer_list<std::string_view> allowed);
@@ -44,6 +47,8 @@ class ObjectReader {
 
  private:
   const boost::json::value* take(std::string_view key, bool required);
+  std::optional<std::string> read_string(std::string_view key, bool required, std::size_t min_len,
+                                         std::size_t max_len, bool trimmed);
 
   const boost::json::object& object_;
   std::set<std::string, std::less<>> seen_;

@@ -17,6 +17,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -39,6 +40,10 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// Route labels of requests that matched no route, for metrics.
+const std::string kInvalidLabel = "(invalid)";
+const std::string kNoRouteLabel = "(none)";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -72,6 +77,18 @@ const std::string& http_date() {
     cached = buf;
   }
   return cached;
+}
+
+// Appends "Name: value\r\n", dropping CR and LF from the value so that no handler can split
+// the response.
+void append_header(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  for (char c : value) {
+    if (c != '\r' && c != '\n')
+      out += c;
+  }
+  out += "\r\n";
 }
 
 Result<tcp::endpoint> parse_listen(const std::string& listen) {
@@ -133,6 +150,8 @@ struct Server::Impl {
   std::once_flag shutdown_once;
   std::string request_id_prefix;
   std::atomic<std::uint64_t> request_counter{0};
+  std::unique_ptr<asio::signal_set> signals;
+  std::promise<int> signal_received;
 
   mutable std::mutex sessions_mu;
   std::unordered_map<std::uint64_t, SessionState*> sessions;  // guarded by sessions_mu
@@ -140,9 +159,9 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop();
   asio::awaitable<void> session(tcp::socket socket);
-  asio::awaitable<Response> dispatch(Request& request, std::string& route_label);
+  asio::awaitable<Response> dispatch(Request& request, const std::string*& route_label);
   Response invoke(const Route& route, Request& request);
-  void finish(const Request& req, const Response& res, std::string_view route_label,
+  void finish(const Request& req, const Response& res, const std::string* route_label,
               std::chrono::steady_clock::time_point started);
 
   std::string next_request_id() {
@@ -174,7 +193,8 @@ Response Server::Impl::invoke(const Route& route, Request& request) {
   return error_response(500, "internal", "Something went wrong on our side.");
 }
 
-asio::awaitable<Response> Server::Impl::dispatch(Request& request, std::string& route_label) {
+asio::awaitable<Response> Server::Impl::dispatch(Request& request,
+                                                 const std::string*& route_label) {
   auto match = router.match(request.method, request.path);
   const Route* route = match.route;
   if (route == nullptr) {
@@ -187,12 +207,12 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& request, std::string& 
     }
     if (!api && (request.method == "GET" || request.method == "HEAD") && router.fallback()) {
       route = router.fallback();
-      route_label = route->pattern;
+      route_label = &route->pattern;
     } else {
       co_return error_response(404, "not_found", "There is nothing at " + request.path + ".");
     }
   } else {
-    route_label = route->pattern;
+    route_label = &route->pattern;
     request.params = std::move(match.params);
   }
   if (route->mode == Mode::inline_)
@@ -203,18 +223,43 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& request, std::string& 
       asio::use_awaitable);
 }
 
-void Server::Impl::finish(const Request& req, const Response& res, std::string_view route_label,
+void Server::Impl::finish(const Request& req, const Response& res, const std::string* route_label,
                           std::chrono::steady_clock::time_point started) {
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started);
-  const std::string route(route_label);
-  metrics
-      .counter("kirim_http_requests_total", "HTTP requests by route, method and status",
-               {{"route", route}, {"method", req.method}, {"status", std::to_string(res.status)}})
-      .inc();
-  metrics
-      .histogram("kirim_http_request_duration_seconds", "HTTP request latency by route",
-                 {{"route", route}}, metrics::latency_buckets())
-      .observe(elapsed.count());
+  // The registry's lookups build label strings under a lock; each thread remembers the handles
+  // it has used, keyed by the route's stable label, so a request costs two atomic adds.
+  struct Key {
+    const void* registry;
+    const std::string* route;
+    std::string method;
+    int status;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      return std::hash<const void*>()(k.route) ^ (std::hash<std::string>()(k.method) << 1) ^
+             (static_cast<std::size_t>(k.status) << 7) ^ std::hash<const void*>()(k.registry);
+    }
+  };
+  struct Handles {
+    metrics::Counter* requests;
+    metrics::Histogram* latency;
+  };
+  thread_local std::unordered_map<Key, Handles, KeyHash> cache;
+  Key key{&metrics, route_label, req.method, res.status};
+  auto it = cache.find(key);
+  if (it == cache.end()) {
+    Handles h{
+        &metrics.counter("kirim_http_requests_total", "HTTP requests by route, method and status",
+                         {{"route", *route_label},
+                          {"method", req.method},
+                          {"status", std::to_string(res.status)}}),
+        &metrics.histogram("kirim_http_request_duration_seconds", "HTTP request latency by route",
+                           {{"route", *route_label}}, metrics::latency_buckets())};
+    it = cache.emplace(std::move(key), h).first;
+  }
+  it->second.requests->inc();
+  it->second.latency->observe(elapsed.count());
   if (options.access_log && log::enabled(log::Level::info)) {
     log::info("request", {{"method", req.method},
                           {"path", req.path},
@@ -253,6 +298,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
   } deregister{this, id};
 
+  bool drain_before_close = false;
   while (!stopping.load()) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(kHeaderLimit);
@@ -290,7 +336,8 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     Request request;
     Response response;
     bool keep_alive = false;
-    std::string route_label = "(invalid)";
+    unsigned http_version = 11;
+    const std::string* route_label = &kInvalidLabel;
     if (have_early) {
       response = std::move(early);
       request.method = "-";
@@ -314,6 +361,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
         }
       }
       keep_alive = req.keep_alive();
+      http_version = req.version();
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
       request.remote_addr = remote;
@@ -336,7 +384,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
         for (auto p : url->params())
           request.query.emplace_back(p.key, p.value);
         request.body = std::move(req.body());
-        route_label = "(none)";
+        route_label = &kNoRouteLabel;
         response = co_await dispatch(request, route_label);
       }
     }
@@ -351,18 +399,34 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     }
 
     const bool close = have_early || !keep_alive || stopping.load();
-    bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(response.status), 11};
-    res.set(bhttp::field::date, http_date());
-    for (auto& [k, v] : response.headers)
-      res.insert(k, v);  // Set-Cookie may repeat
-    res.set(bhttp::field::content_length, std::to_string(response.body.size()));
-    res.keep_alive(!close);
+    drain_before_close = have_early;
+    // The head is written by hand: one string and one write, cheaper than Beast's serializer.
+    std::string head;
+    head.reserve(256 + response.headers.size() * 48);
+    head += "HTTP/1.1 ";
+    head += std::to_string(response.status);
+    head += ' ';
+    head += bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+    head += "\r\nDate: ";
+    head += http_date();
+    head += "\r\n";
+    for (const auto& [k, v] : response.headers)
+      append_header(head, k, v);
+    head += "Content-Length: ";
+    head += std::to_string(response.body.size());
+    if (close) {
+      head += "\r\nConnection: close";
+    } else if (http_version == 10) {
+      head += "\r\nConnection: keep-alive";
+    }
+    head += "\r\n\r\n";
     finish(request, response, route_label, started);
-    if (request.method != "HEAD")
-      res.body() = std::move(response.body);
+    const std::array<asio::const_buffer, 2> wire{
+        asio::buffer(head),
+        request.method == "HEAD" ? asio::const_buffer() : asio::buffer(response.body)};
 
     stream.expires_after(kWriteTimeout);
-    auto [wec, wn] = co_await bhttp::async_write(stream, res, use_tuple);
+    auto [wec, wn] = co_await asio::async_write(stream, wire, use_tuple);
     (void)wn;
     state.busy = false;
     if (wec || close)
@@ -370,6 +434,19 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (drain_before_close) {
+    // The client may still be sending the body we refused; closing with unread data would reset
+    // the connection and could destroy our answer before it reads it. Read and drop for a while.
+    std::array<char, 16 * 1024> sink;
+    std::size_t drained = 0;
+    stream.expires_after(kLingerTimeout);
+    while (drained < kLingerBytes) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+      if (ec)
+        break;
+      drained += n;
+    }
+  }
   stream.close();
 }
 
@@ -398,6 +475,15 @@ Result<void> Server::start() {
   if (ec) {
     return make_error(Errc::unavailable,
                       "cannot listen on " + d.options.listen + ": " + ec.message());
+  }
+  if (d.options.handle_signals) {
+    // Installed before the caller can announce readiness, so that a SIGTERM sent the moment the
+    // server says it listens still shuts it down gracefully.
+    d.signals = std::make_unique<asio::signal_set>(d.ioc, SIGINT, SIGTERM);
+    d.signals->async_wait([&d](const boost::system::error_code& wait_ec, int sig) {
+      if (!wait_ec)
+        d.signal_received.set_value(sig);
+    });
   }
   asio::co_spawn(d.ioc, d.accept_loop(), asio::detached);
   const int n = std::max(1, d.options.io_threads);
@@ -462,12 +548,8 @@ void Server::shutdown() {
 }
 
 void Server::wait_for_signal() {
-  std::promise<int> got;
-  auto fut = got.get_future();
-  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
-  signals.async_wait(
-      [&got](const boost::system::error_code& ec, int sig) { got.set_value(ec ? 0 : sig); });
-  const int sig = fut.get();
+  KIRIM_CHECK(impl_->signals != nullptr, "wait_for_signal needs handle_signals and start()");
+  const int sig = impl_->signal_received.get_future().get();
   log::info("shutting down", {{"signal", std::to_string(sig)}});
   shutdown();
 }

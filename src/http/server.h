@@ -13,10 +13,12 @@
 namespace kirim::http {
 
 // Named limits and timeouts of the HTTP server, each covered by a boundary test.
-inline constexpr std::size_t kHeaderLimit = 16 * 1024;    // request line + headers
-inline constexpr std::chrono::seconds kIdleTimeout{60};   // waiting for the next request
-inline constexpr std::chrono::seconds kBodyTimeout{30};   // reading a request body
-inline constexpr std::chrono::seconds kWriteTimeout{30};  // writing a response
+inline constexpr std::size_t kHeaderLimit = 16 * 1024;        // request line + headers
+inline constexpr std::chrono::seconds kIdleTimeout{60};       // waiting for the next request
+inline constexpr std::chrono::seconds kBodyTimeout{30};       // reading a request body
+inline constexpr std::chrono::seconds kWriteTimeout{30};      // writing a response
+inline constexpr std::chrono::seconds kLingerTimeout{2};      // draining a refused request's body
+inline constexpr std::size_t kLingerBytes = 8 * 1024 * 1024;  // ... and at most this much
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free one
@@ -25,6 +27,8 @@ struct ServerOptions {
   std::size_t body_limit = 1024 * 1024;
   bool access_log = true;
   std::chrono::milliseconds shutdown_timeout{10'000};
+  // Catch SIGINT and SIGTERM from start() on, for wait_for_signal(). Off in tests.
+  bool handle_signals = false;
 };
 
 // A connection that asked to switch protocols, handed over with its socket and request
@@ -53,7 +57,8 @@ class Server {
   // Stops accepting, closes idle connections, lets requests in flight finish within the shutdown
   // timeout, then stops every thread. Blocks; idempotent.
   void shutdown();
-  // Blocks until SIGINT or SIGTERM, then shuts down.
+  // Blocks until SIGINT or SIGTERM (caught from start() on; needs handle_signals), then shuts
+  // down.
   void wait_for_signal();
 
   // Connections currently open (exported on /metrics).

@@ -1,0 +1,35 @@
+import { CommandRegistry } from '@/lib/commands/registry';
+
+/** What a command may do: the shell provides these while it is mounted. */
+export interface AppCommandContext {
+  navigate: (to: string) => void;
+  openShortcutHelp: () => void;
+}
+
+// The app's commands, each registered exactly once. Add a page, add its command here, and the
+// shortcut works and shows up in the help.
+export const appCommands = new CommandRegistry<AppCommandContext>();
+
+export const goToDashboard = appCommands.register({
+  id: 'navigate.dashboard',
+  label: 'Go to dashboard',
+  shortcut: ['g', 'd'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/'),
+});
+
+export const goToSettings = appCommands.register({
+  id: 'navigate.settings',
+  label: 'Go to settings',
+  shortcut: ['g', 's'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/settings'),
+});
+
+export const showShortcutHelp = appCommands.register({
+  id: 'help.shortcuts',
+  label: 'Show keyboard shortcuts',
+  shortcut: ['?'],
+  group: 'Help',
+  run: ({ openShortcutHelp }) => openShortcutHelp(),
+});

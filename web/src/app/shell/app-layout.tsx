@@ -1,0 +1,169 @@
+import {
+  ActionIcon,
+  AppShell,
+  Burger,
+  Divider,
+  Group,
+  NavLink,
+  Text,
+  Tooltip,
+  UnstyledButton,
+} from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconHome, IconKeyboard, IconSend, IconSettings } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { useLogout } from '@/features/auth/api/logout';
+import { useSignedInMe } from '@/lib/auth';
+import type { Command } from '@/lib/commands/registry';
+import { useShortcuts } from '@/lib/commands/use-shortcuts';
+import {
+  type AppCommandContext,
+  appCommands,
+  goToDashboard,
+  goToSettings,
+  showShortcutHelp,
+} from '../commands';
+import { ShortcutHelpModal } from './shortcut-help-modal';
+import { ShortcutKeys } from './shortcut-keys';
+import { UserMenu } from './user-menu';
+
+interface NavItem {
+  label: string;
+  to: string;
+  icon: ReactNode;
+  command: Command<AppCommandContext>;
+  isActive: (pathname: string) => boolean;
+}
+
+// Only pages that exist; campaigns, contacts and the rest join this list as they are built.
+const navItems: NavItem[] = [
+  {
+    label: 'Dashboard',
+    to: '/',
+    icon: <IconHome size={18} aria-hidden />,
+    command: goToDashboard,
+    isActive: (pathname) => pathname === '/',
+  },
+  {
+    label: 'Settings',
+    to: '/settings',
+    icon: <IconSettings size={18} aria-hidden />,
+    command: goToSettings,
+    isActive: (pathname) => pathname.startsWith('/settings'),
+  },
+];
+
+export function AppLayout() {
+  const me = useSignedInMe();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const [navbarOpened, navbar] = useDisclosure(false);
+  const [helpOpened, help] = useDisclosure(false);
+  const logout = useLogout();
+
+  useShortcuts(appCommands, {
+    navigate: (to) => {
+      navbar.close();
+      void navigate(to);
+    },
+    openShortcutHelp: help.open,
+  });
+
+  const onLogout = () =>
+    logout.mutate(undefined, {
+      onSettled: (_data, error) => {
+        void navigate('/login', { replace: true });
+        if (error) {
+          notifications.show({
+            color: 'yellow',
+            message:
+              'The server did not confirm the logout; this browser has forgotten the session.',
+          });
+        }
+      },
+    });
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !navbarOpened } }}
+      padding="lg"
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger
+              opened={navbarOpened}
+              onClick={navbar.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navbarOpened ? 'Close navigation' : 'Open navigation'}
+            />
+            <UnstyledButton component={Link} to="/" aria-label="Kirim home">
+              <Group gap={8} wrap="nowrap">
+                <IconSend size={22} color="var(--mantine-color-teal-7)" aria-hidden />
+                <Text fw={750} size="lg">
+                  Kirim
+                </Text>
+              </Group>
+            </UnstyledButton>
+            <Divider orientation="vertical" visibleFrom="xs" />
+            <Text size="sm" c="dimmed" visibleFrom="xs" truncate maw={260} aria-label="Workspace">
+              {me.workspace.name}
+            </Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <Tooltip label={`Keyboard shortcuts (${showShortcutHelp.shortcut.join(' ')})`}>
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                aria-label="Keyboard shortcuts"
+                onClick={help.open}
+              >
+                <IconKeyboard size={20} aria-hidden />
+              </ActionIcon>
+            </Tooltip>
+            <UserMenu
+              me={me}
+              onProfile={() => void navigate('/settings/profile')}
+              onLogout={onLogout}
+              loggingOut={logout.isPending}
+            />
+          </Group>
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main">
+        {navItems.map((item) => (
+          <NavLink
+            key={item.to}
+            component={Link}
+            to={item.to}
+            label={item.label}
+            leftSection={item.icon}
+            rightSection={
+              <Text span visibleFrom="sm" c="dimmed">
+                <ShortcutKeys keys={item.command.shortcut} size="xs" />
+              </Text>
+            }
+            active={item.isActive(pathname)}
+            aria-current={item.isActive(pathname) ? 'page' : undefined}
+            onClick={navbar.close}
+            variant="light"
+            style={{ borderRadius: 'var(--mantine-radius-md)' }}
+          />
+        ))}
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <div style={{ maxWidth: 1120, margin: '0 auto' }}>
+          <Outlet />
+        </div>
+      </AppShell.Main>
+
+      <ShortcutHelpModal opened={helpOpened} onClose={help.close} commands={appCommands.list()} />
+    </AppShell>
+  );
+}

@@ -1,0 +1,177 @@
+import { Button, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconKey, IconPlus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { EmptyState } from '@/components/empty-state';
+import { ErrorState } from '@/components/error-state';
+import { RestrictedNotice } from '@/components/restricted-notice';
+import { SectionCard } from '@/components/section-card';
+import { TableSkeleton } from '@/components/skeletons';
+import type { Me } from '@/lib/auth';
+import { canManageWorkspace } from '@/lib/authorization';
+import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
+import type { CreatedToken } from '../api/create-token';
+import { type ApiToken, useTokens } from '../api/get-tokens';
+import { CreateTokenModal } from './create-token-modal';
+import { RevokeTokenModal } from './revoke-token-modal';
+import { TokenSecretModal } from './token-secret-modal';
+
+function TokensTable({
+  tokens,
+  onRevoke,
+}: {
+  tokens: ApiToken[];
+  onRevoke: (token: ApiToken) => void;
+}) {
+  return (
+    <Table.ScrollContainer minWidth={720}>
+      <Table verticalSpacing="sm" highlightOnHover aria-label="API tokens">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Name</Table.Th>
+            <Table.Th>Prefix</Table.Th>
+            <Table.Th>Owner</Table.Th>
+            <Table.Th>Created</Table.Th>
+            <Table.Th>Last used</Table.Th>
+            <Table.Th>
+              <VisuallyHidden>Actions</VisuallyHidden>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {tokens.map((token) => (
+            <Table.Tr key={token.id}>
+              <Table.Td>
+                <Text size="sm" fw={500}>
+                  {token.name}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Code>{token.prefix}…</Code>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" title={token.user.email}>
+                  {token.user.name}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" title={formatDateTime(token.created_at)}>
+                  {formatDate(token.created_at)}
+                </Text>
+              </Table.Td>
+              <Table.Td>
+                {token.last_used_at ? (
+                  <Text size="sm" title={formatDateTime(token.last_used_at)}>
+                    {formatRelative(token.last_used_at)}
+                  </Text>
+                ) : (
+                  <Text size="sm" c="dimmed">
+                    Never
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right">
+                <Button
+                  variant="subtle"
+                  color="red"
+                  size="xs"
+                  aria-label={`Revoke ${token.name}`}
+                  onClick={() => onRevoke(token)}
+                >
+                  Revoke
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function ManageTokens() {
+  const tokens = useTokens();
+  const [createOpened, createModal] = useDisclosure(false);
+  const [created, setCreated] = useState<CreatedToken | null>(null);
+  const [tokenToRevoke, setTokenToRevoke] = useState<ApiToken | null>(null);
+  const list = tokens.data?.pages.flatMap((page) => page.data) ?? [];
+
+  const createButton = (
+    <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={createModal.open}>
+      Create token
+    </Button>
+  );
+
+  let body;
+  if (tokens.isPending) {
+    body = <TableSkeleton columns={6} />;
+  } else if (tokens.isError) {
+    body = (
+      <ErrorState
+        title="Couldn't load API tokens"
+        error={tokens.error}
+        onRetry={() => void tokens.refetch()}
+        retrying={tokens.isFetching}
+      />
+    );
+  } else if (list.length === 0) {
+    body = (
+      <EmptyState
+        icon={<IconKey size={26} aria-hidden />}
+        title="No API tokens yet"
+        description="Create a token to let a script, your CRM or CI call the Kirim REST API. It acts with your role."
+      />
+    );
+  } else {
+    body = (
+      <Stack gap="sm">
+        <TokensTable tokens={list} onRevoke={setTokenToRevoke} />
+        {tokens.hasNextPage && (
+          <Group justify="center">
+            <Button
+              variant="default"
+              onClick={() => void tokens.fetchNextPage()}
+              loading={tokens.isFetchingNextPage}
+            >
+              Load more tokens
+            </Button>
+          </Group>
+        )}
+      </Stack>
+    );
+  }
+
+  return (
+    <SectionCard
+      title="API tokens"
+      description={
+        <>
+          Tokens authenticate REST calls with <Code>Authorization: Bearer kirim_…</Code> and act
+          with the role of the person who created them.
+        </>
+      }
+      actions={createButton}
+    >
+      {body}
+      <CreateTokenModal opened={createOpened} onClose={createModal.close} onCreated={setCreated} />
+      <TokenSecretModal created={created} onDone={() => setCreated(null)} />
+      <RevokeTokenModal token={tokenToRevoke} onClose={() => setTokenToRevoke(null)} />
+    </SectionCard>
+  );
+}
+
+export function TokensSettings({ me }: { me: Me }) {
+  if (!canManageWorkspace(me.role)) {
+    return (
+      <SectionCard
+        title="API tokens"
+        description="Tokens let scripts and other systems use the REST API."
+      >
+        <RestrictedNotice>
+          Only owners and admins can manage API tokens. Ask one of them if you need a token.
+        </RestrictedNotice>
+      </SectionCard>
+    );
+  }
+  return <ManageTokens />;
+}

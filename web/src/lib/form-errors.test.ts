@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError } from './api-client';
+import { serverFormErrors } from './form-errors';
+
+const fields = ['current', 'next'] as const;
+const fieldMap = { current_password: 'current', new_password: 'next' } as const;
+
+describe('serverFormErrors', () => {
+  it('maps server fields onto form fields', () => {
+    const error = new ApiError({
+      status: 400,
+      code: 'validation_failed',
+      message: 'The request has invalid fields.',
+      details: { current_password: 'is wrong' },
+    });
+    expect(serverFormErrors(error, fields, fieldMap)).toEqual({
+      fieldErrors: { current: 'Is wrong' },
+      formError: null,
+    });
+  });
+
+  it('keeps what no field can show in the form-level message', () => {
+    const error = new ApiError({
+      status: 409,
+      code: 'conflict',
+      message: 'The last owner cannot be demoted.',
+    });
+    expect(serverFormErrors(error, fields)).toEqual({
+      fieldErrors: {},
+      formError: 'The last owner cannot be demoted.',
+    });
+  });
+});
