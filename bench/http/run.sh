@@ -90,7 +90,7 @@ run() {
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf '| %-28s | %12s | %8s | %8s | %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-none} |"
+  printf '| %-36s | %12s | %8s | %8s | %s\n' "$name" "$rps" "$p50" "$p99" "${errors:-none} |"
 }
 
 echo "# HTTP benchmark, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -98,8 +98,9 @@ echo
 echo "$(nproc) cores, $(awk -F: '/model name/ {print $2; exit}' /proc/cpuinfo | sed 's/^ //'); server on core $server_cpu, wrk on core $client_cpu;"
 echo "wrk -t1 -c$conns -d${duration}s after a discarded warm-up; keep-alive; access logs off."
 echo
-echo "| target                       |    requests/s |      p50 |      p99 | errors |"
-echo "|------------------------------|--------------:|---------:|---------:|--------|"
+echo "| target                               |   requests/s |      p50 |      p99 | errors |"
+echo "|--------------------------------------|--------------:|---------:|---------:|--------|"
 run "nginx static 15 B file" "http://127.0.0.1:$nginx_port/healthz"
 run "kirim GET /healthz" "$url/healthz"
 run "kirim GET /api/v1/me (token)" "$url/api/v1/me" "Authorization: Bearer $token"
+run "kirim GET /api/v1/workspace (token)" "$url/api/v1/workspace" "Authorization: Bearer $token"

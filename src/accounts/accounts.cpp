@@ -56,6 +56,11 @@ constexpr std::string_view kMembers =
     "SELECT u.id, u.email, u.name, m.role, u.created_at FROM users u "
     "JOIN memberships m ON m.user_id = u.id WHERE m.workspace_id = $1 AND u.id > $2 "
     "ORDER BY u.id LIMIT $3";
+constexpr std::string_view kMe =
+    "SELECT u.id, u.email, u.name, m.role, u.created_at, w.id AS workspace_id, "
+    "w.name AS workspace_name, w.created_at AS workspace_created_at FROM users u "
+    "JOIN memberships m ON m.user_id = u.id JOIN workspaces w ON w.id = m.workspace_id "
+    "WHERE m.workspace_id = $1 AND u.id = $2";
 constexpr std::string_view kWorkspace = "SELECT id, name, created_at FROM workspaces WHERE id = $1";
 constexpr std::string_view kRenameWorkspace = "UPDATE workspaces SET name = $2 WHERE id = $1";
 constexpr std::string_view kWorkspaceStats =
@@ -124,8 +129,7 @@ Error field_error(std::string field, std::string reason) {
 }
 
 Result<std::string> check_name(const std::string& name, const char* field) {
-  if (name.empty())
-    return field_error(field, "must not be empty");
+  if (name.empty()) return field_error(field, "must not be empty");
   if (name.size() > kMaxNameLength) {
     return field_error(field, "must be at most " + std::to_string(kMaxNameLength) + " characters");
   }
@@ -147,8 +151,7 @@ Result<std::string> normalize_email(const std::string& email) {
                   e.find('.', at + 2) != std::string::npos && e.back() != '.' &&
                   std::none_of(e.begin(), e.end(),
                                [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); });
-  if (!ok)
-    return field_error("email", "must be a valid email address");
+  if (!ok) return field_error("email", "must be a valid email address");
   return e;
 }
 
@@ -168,13 +171,13 @@ Accounts::Accounts(db::Database& db, const Clock& clock)
     : db_(db),
       clock_(clock),
       per_email_(clock, kMaxFailuresPerEmail, kFailureWindow),
-      per_address_(clock, kMaxFailuresPerAddress, kFailureWindow) {}
+      per_address_(clock, kMaxFailuresPerAddress, kFailureWindow),
+      cache_(clock, kAuthCacheTtlMs) {}
 
 Result<std::optional<Accounts::Bootstrap>> Accounts::bootstrap(const std::string& email,
                                                                const std::string& password) {
   KIRIM_ASSIGN_OR_RETURN(auto count, db_.query(sql::kCountUsers));
-  if (count.integer(0, "n") > 0)
-    return std::optional<Bootstrap>();
+  if (count.integer(0, "n") > 0) return std::optional<Bootstrap>();
   Bootstrap out;
   KIRIM_ASSIGN_OR_RETURN(out.email, normalize_email(email.empty() ? "admin@kirim.local" : email));
   std::string pw = password;
@@ -188,8 +191,7 @@ Result<std::optional<Accounts::Bootstrap>> Accounts::bootstrap(const std::string
   bool created = false;
   KIRIM_TRY(db_.write([&](db::Connection& c) -> Result<void> {
     KIRIM_ASSIGN_OR_RETURN(auto n, c.query(sql::kCountUsers));
-    if (n.integer(0, "n") > 0)
-      return {};  // another process got there first
+    if (n.integer(0, "n") > 0) return {};  // another process got there first
     KIRIM_ASSIGN_OR_RETURN(auto ws,
                            c.query(sql::kInsertWorkspace, {std::string("My workspace"), now}));
     KIRIM_ASSIGN_OR_RETURN(auto u,
@@ -199,8 +201,7 @@ Result<std::optional<Accounts::Bootstrap>> Accounts::bootstrap(const std::string
     created = true;
     return {};
   }));
-  if (!created)
-    return std::optional<Bootstrap>();
+  if (!created) return std::optional<Bootstrap>();
   return std::optional<Bootstrap>(std::move(out));
 }
 
@@ -250,18 +251,19 @@ Result<LoginResult> Accounts::login(const std::string& email_in, const std::stri
 
 Result<void> Accounts::logout(std::int64_t session_id) {
   KIRIM_TRY(db_.write_exec(sql::kDeleteSession, {session_id}));
+  cache_.drop_session(session_id);
   return {};
 }
 
 Result<Principal> Accounts::authenticate_session(const std::string& session_token) {
-  if (session_token.empty() || session_token.size() > 256)
-    return unauthenticated();
-  KIRIM_ASSIGN_OR_RETURN(auto rows,
-                         db_.query(sql::kFindSession, {crypto::sha256_hex(session_token)}));
-  if (rows.empty())
-    return unauthenticated();
+  if (session_token.empty() || session_token.size() > 256) return unauthenticated();
+  const auto hash = crypto::sha256_hex(session_token);
+  const auto generation = cache_.generation();
+  KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kFindSession, {hash}));
+  if (rows.empty()) return unauthenticated();
   const auto now = clock_.now_ms();
-  if (rows.integer(0, "expires_at") <= now) {
+  const auto expires_at = rows.integer(0, "expires_at");
+  if (expires_at <= now) {
     (void)db_.write_exec(sql::kDeleteSession, {rows.integer(0, "id")});
     return unauthenticated();
   }
@@ -271,42 +273,68 @@ Result<Principal> Accounts::authenticate_session(const std::string& session_toke
   p.workspace_id = rows.integer(0, "workspace_id");
   p.role = parse_role(rows.text(0, "role")).value_or(Role::viewer);
   p.csrf_token = rows.text(0, "csrf_token");
-  if (now - rows.integer(0, "last_seen_at") >= kTouchIntervalMs) {
+  auto last_seen = rows.integer(0, "last_seen_at");
+  if (now - last_seen >= kTouchIntervalMs) {
     (void)db_.write_exec(sql::kTouchSession, {*p.session_id, now, now + kSessionIdleMs});
+    last_seen = now;
   }
+  cache_.put_credential("s:" + hash, p, std::min(last_seen + kTouchIntervalMs, expires_at),
+                        generation);
   return p;
 }
 
 Result<Principal> Accounts::authenticate_token(const std::string& bearer) {
-  if (!bearer.starts_with(kTokenPrefix) || bearer.size() > 256)
-    return unauthenticated();
-  KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kFindToken, {crypto::sha256_hex(bearer)}));
-  if (rows.empty())
-    return unauthenticated();
+  if (!bearer.starts_with(kTokenPrefix) || bearer.size() > 256) return unauthenticated();
+  const auto hash = crypto::sha256_hex(bearer);
+  const auto generation = cache_.generation();
+  KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kFindToken, {hash}));
+  if (rows.empty()) return unauthenticated();
   Principal p;
   p.token_id = rows.integer(0, "id");
   p.user_id = rows.integer(0, "user_id");
   p.workspace_id = rows.integer(0, "workspace_id");
   p.role = parse_role(rows.text(0, "role")).value_or(Role::viewer);
   const auto now = clock_.now_ms();
-  const auto last = rows.nullable_integer(0, "last_used_at");
+  auto last = rows.nullable_integer(0, "last_used_at");
   if (!last || now - *last >= kTouchIntervalMs) {
     (void)db_.write_exec(sql::kTouchToken, {*p.token_id, now});
+    last = now;
   }
+  cache_.put_credential("t:" + hash, p, *last + kTouchIntervalMs, generation);
   return p;
+}
+
+std::optional<Principal> Accounts::cached_session(const std::string& session_token) {
+  if (session_token.empty() || session_token.size() > 256) return std::nullopt;
+  return cache_.credential("s:" + crypto::sha256_hex(session_token));
+}
+
+std::optional<Principal> Accounts::cached_token(const std::string& bearer) {
+  if (!bearer.starts_with(kTokenPrefix) || bearer.size() > 256) return std::nullopt;
+  return cache_.credential("t:" + crypto::sha256_hex(bearer));
+}
+
+std::optional<Me> Accounts::cached_me(const Principal& p) {
+  auto me = cache_.me(p.workspace_id, p.user_id);
+  if (me) me->csrf_token = p.csrf_token;
+  return me;
 }
 
 Result<User> Accounts::find_member(std::int64_t workspace_id, std::int64_t user_id) {
   KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kMember, {workspace_id, user_id}));
-  if (rows.empty())
-    return make_error(Errc::not_found, "No such user in this workspace.");
+  if (rows.empty()) return make_error(Errc::not_found, "No such user in this workspace.");
   return user_from(rows, 0);
 }
 
 Result<Me> Accounts::me(const Principal& p) {
+  const auto generation = cache_.generation();
+  KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kMe, {p.workspace_id, p.user_id}));
+  if (rows.empty()) return unauthenticated();
   Me out;
-  KIRIM_ASSIGN_OR_RETURN(out.user, find_member(p.workspace_id, p.user_id));
-  KIRIM_ASSIGN_OR_RETURN(out.workspace, workspace(p));
+  out.user = user_from(rows, 0);
+  out.workspace = Workspace{rows.integer(0, "workspace_id"), rows.text(0, "workspace_name"),
+                            rows.integer(0, "workspace_created_at")};
+  cache_.put_me(out, generation);
   out.csrf_token = p.csrf_token;
   return out;
 }
@@ -314,14 +342,14 @@ Result<Me> Accounts::me(const Principal& p) {
 Result<Me> Accounts::update_profile(const Principal& p, const std::string& name) {
   KIRIM_ASSIGN_OR_RETURN(auto n, check_name(name, "name"));
   KIRIM_TRY(db_.write_exec(sql::kUpdateName, {p.user_id, n, clock_.now_ms()}));
+  cache_.drop_user(p.user_id);
   return me(p);
 }
 
 Result<void> Accounts::change_password(const Principal& p, const std::string& current,
                                        const std::string& next) {
   KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kPasswordHash, {p.user_id}));
-  if (rows.empty())
-    return unauthenticated();
+  if (rows.empty()) return unauthenticated();
   if (!verify_password(rows.text(0, "password_hash"), current)) {
     return field_error("current_password", "is not your current password");
   }
@@ -330,17 +358,18 @@ Result<void> Accounts::change_password(const Principal& p, const std::string& cu
   }
   KIRIM_ASSIGN_OR_RETURN(auto hash, hash_password(next));
   const auto now = clock_.now_ms();
-  return db_.write([&](db::Connection& c) -> Result<void> {
+  KIRIM_TRY(db_.write([&](db::Connection& c) -> Result<void> {
     KIRIM_TRY(c.exec(sql::kSetPassword, {p.user_id, hash, now}));
     KIRIM_TRY(c.exec(sql::kDeleteOtherSessions, {p.user_id, p.session_id.value_or(0)}));
     return {};
-  });
+  }));
+  cache_.drop_user(p.user_id);
+  return {};
 }
 
 Result<Workspace> Accounts::workspace(const Principal& p) {
   KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kWorkspace, {p.workspace_id}));
-  if (rows.empty())
-    return make_error(Errc::not_found, "No such workspace.");
+  if (rows.empty()) return make_error(Errc::not_found, "No such workspace.");
   return Workspace{rows.integer(0, "id"), rows.text(0, "name"), rows.integer(0, "created_at")};
 }
 
@@ -354,6 +383,7 @@ Result<Workspace> Accounts::rename_workspace(const Principal& p, const std::stri
     return forbidden("Only owners and admins can rename the workspace.");
   KIRIM_ASSIGN_OR_RETURN(auto n, check_name(name, "name"));
   KIRIM_TRY(db_.write_exec(sql::kRenameWorkspace, {p.workspace_id, n}));
+  cache_.drop_workspace(p.workspace_id);
   return workspace(p);
 }
 
@@ -365,8 +395,7 @@ Result<Page<User>> Accounts::list_users(std::int64_t workspace_id, std::int64_t 
   for (std::size_t i = 0; i < rows.size() && i < static_cast<std::size_t>(limit); ++i) {
     page.items.push_back(user_from(rows, i));
   }
-  if (rows.size() > static_cast<std::size_t>(limit))
-    page.next_after = page.items.back().id;
+  if (rows.size() > static_cast<std::size_t>(limit)) page.next_after = page.items.back().id;
   return page;
 }
 
@@ -375,16 +404,13 @@ Result<User> Accounts::insert_member(std::int64_t workspace_id, const std::strin
                                      Role role) {
   std::map<std::string, std::string> problems;
   auto email = normalize_email(email_in);
-  if (!email.ok())
-    problems.insert(email.error().details.begin(), email.error().details.end());
+  if (!email.ok()) problems.insert(email.error().details.begin(), email.error().details.end());
   auto name = check_name(name_in, "name");
-  if (!name.ok())
-    problems.insert(name.error().details.begin(), name.error().details.end());
+  if (!name.ok()) problems.insert(name.error().details.begin(), name.error().details.end());
   if (auto pw = check_password_rules(password); !pw.ok()) {
     problems.insert(pw.error().details.begin(), pw.error().details.end());
   }
-  if (!problems.empty())
-    return json::validation_error(std::move(problems));
+  if (!problems.empty()) return json::validation_error(std::move(problems));
   KIRIM_ASSIGN_OR_RETURN(auto existing, db_.query(sql::kUserByEmail, {email.value()}));
   if (!existing.empty()) {
     Error e = make_error(Errc::conflict, "A user with this email already exists.", "conflict");
@@ -416,8 +442,7 @@ Result<User> Accounts::insert_member(std::int64_t workspace_id, const std::strin
 Result<User> Accounts::create_user(const Principal& actor, const std::string& email,
                                    const std::string& name, const std::string& password,
                                    Role role) {
-  if (!at_least(actor.role, Role::admin))
-    return forbidden("Only owners and admins can add users.");
+  if (!at_least(actor.role, Role::admin)) return forbidden("Only owners and admins can add users.");
   if (role == Role::owner && actor.role != Role::owner) {
     return forbidden("Only an owner can make another owner.");
   }
@@ -441,8 +466,7 @@ Result<User> Accounts::update_user(const Principal& actor, std::int64_t user_id,
   }
   const auto now = clock_.now_ms();
   KIRIM_TRY(db_.write([&](db::Connection& c) -> Result<void> {
-    if (new_name)
-      KIRIM_TRY(c.exec(sql::kUpdateName, {user_id, *new_name, now}));
+    if (new_name) KIRIM_TRY(c.exec(sql::kUpdateName, {user_id, *new_name, now}));
     if (role && *role != target.role) {
       if (target.role == Role::owner) {
         KIRIM_ASSIGN_OR_RETURN(auto owners, c.query(sql::kCountOwners, {actor.workspace_id}));
@@ -458,6 +482,7 @@ Result<User> Accounts::update_user(const Principal& actor, std::int64_t user_id,
     }
     return {};
   }));
+  cache_.drop_user(user_id);
   return find_member(actor.workspace_id, user_id);
 }
 
@@ -471,7 +496,7 @@ Result<void> Accounts::remove_user(const Principal& actor, std::int64_t user_id)
   if (target.role == Role::owner && actor.role != Role::owner) {
     return forbidden("Only an owner can remove an owner.");
   }
-  return db_.write([&](db::Connection& c) -> Result<void> {
+  KIRIM_TRY(db_.write([&](db::Connection& c) -> Result<void> {
     if (target.role == Role::owner) {
       KIRIM_ASSIGN_OR_RETURN(auto owners, c.query(sql::kCountOwners, {actor.workspace_id}));
       if (owners.integer(0, "n") <= 1) {
@@ -483,7 +508,9 @@ Result<void> Accounts::remove_user(const Principal& actor, std::int64_t user_id)
     KIRIM_TRY(c.exec(sql::kDeleteMembership, {actor.workspace_id, user_id}));
     KIRIM_TRY(c.exec(sql::kDeleteUserWithoutMemberships, {user_id}));
     return {};
-  });
+  }));
+  cache_.drop_user(user_id);
+  return {};
 }
 
 Result<Page<ApiToken>> Accounts::list_tokens(const Principal& p, std::int64_t after, int limit) {
@@ -505,8 +532,7 @@ Result<Page<ApiToken>> Accounts::list_tokens(const Principal& p, std::int64_t af
     t.user_name = rows.text(i, "user_name");
     page.items.push_back(std::move(t));
   }
-  if (rows.size() > static_cast<std::size_t>(limit))
-    page.next_after = page.items.back().id;
+  if (rows.size() > static_cast<std::size_t>(limit)) page.next_after = page.items.back().id;
   return page;
 }
 
@@ -531,8 +557,8 @@ Result<void> Accounts::revoke_token(const Principal& p, std::int64_t token_id) {
   if (!at_least(p.role, Role::admin))
     return forbidden("Only owners and admins can manage API tokens.");
   KIRIM_ASSIGN_OR_RETURN(auto n, db_.write_exec(sql::kDeleteToken, {p.workspace_id, token_id}));
-  if (n == 0)
-    return make_error(Errc::not_found, "No such API token.");
+  if (n == 0) return make_error(Errc::not_found, "No such API token.");
+  cache_.drop_token(token_id);
   return {};
 }
 
@@ -558,8 +584,7 @@ Result<std::vector<User>> Accounts::cli_list_users() {
   while (true) {
     KIRIM_ASSIGN_OR_RETURN(auto page, list_users(ws, after, 200));
     out.insert(out.end(), page.items.begin(), page.items.end());
-    if (!page.next_after)
-      break;
+    if (!page.next_after) break;
     after = *page.next_after;
   }
   return out;
@@ -570,16 +595,17 @@ Result<void> Accounts::cli_reset_password(const std::string& email_in,
   KIRIM_ASSIGN_OR_RETURN(auto email, normalize_email(email_in));
   KIRIM_TRY(check_password_rules(password));
   KIRIM_ASSIGN_OR_RETURN(auto rows, db_.query(sql::kUserByEmail, {email}));
-  if (rows.empty())
-    return make_error(Errc::not_found, "No user has the email " + email + ".");
+  if (rows.empty()) return make_error(Errc::not_found, "No user has the email " + email + ".");
   const auto id = rows.integer(0, "id");
   KIRIM_ASSIGN_OR_RETURN(auto hash, hash_password(password));
   const auto now = clock_.now_ms();
-  return db_.write([&](db::Connection& c) -> Result<void> {
+  KIRIM_TRY(db_.write([&](db::Connection& c) -> Result<void> {
     KIRIM_TRY(c.exec(sql::kSetPassword, {id, hash, now}));
     KIRIM_TRY(c.exec(sql::kDeleteOtherSessions, {id, std::int64_t{0}}));
     return {};
-  });
+  }));
+  cache_.drop_user(id);
+  return {};
 }
 
 }  // namespace kirim::accounts

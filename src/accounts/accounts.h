@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "accounts/auth_cache.h"
 #include "accounts/login_limiter.h"
 #include "accounts/roles.h"
+#include "accounts/types.h"
 #include "core/clock.h"
 #include "core/result.h"
 #include "db/database.h"
@@ -16,69 +18,6 @@
 // and Clock, which must outlive it.
 namespace kirim::accounts {
 
-// Who is making a request, established from a session cookie or an API token.
-struct Principal {
-  std::int64_t user_id = 0;
-  std::int64_t workspace_id = 0;
-  Role role = Role::viewer;
-  std::optional<std::int64_t> session_id;  // set for cookie sessions
-  std::optional<std::int64_t> token_id;    // set for API tokens
-  std::string csrf_token;                  // the session's; empty for API tokens
-};
-
-struct User {
-  std::int64_t id = 0;
-  std::string email;
-  std::string name;
-  Role role = Role::viewer;
-  std::int64_t created_at = 0;
-};
-
-struct Workspace {
-  std::int64_t id = 0;
-  std::string name;
-  std::int64_t created_at = 0;
-};
-
-struct WorkspaceStats {
-  std::int64_t users = 0;
-  std::int64_t api_tokens = 0;
-};
-
-struct Me {
-  User user;
-  Workspace workspace;
-  std::string csrf_token;
-};
-
-struct LoginResult {
-  Me me;
-  std::string session_token;  // the cookie's value; stored only as a hash
-  std::int64_t expires_at = 0;
-};
-
-struct ApiToken {
-  std::int64_t id = 0;
-  std::string name;
-  std::string prefix;
-  std::int64_t created_at = 0;
-  std::optional<std::int64_t> last_used_at;
-  std::int64_t user_id = 0;
-  std::string user_email;
-  std::string user_name;
-};
-
-struct NewApiToken {
-  ApiToken token;
-  std::string secret;  // shown once
-};
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<std::int64_t> next_after;  // pass as `after` for the next page
-};
-
 // Limits and lifetimes, in one place.
 inline constexpr std::int64_t kSessionIdleMs = 14LL * 24 * 3600 * 1000;  // sliding expiry
 inline constexpr std::int64_t kTouchIntervalMs =
@@ -87,6 +26,9 @@ inline constexpr int kMaxFailuresPerEmail = 5;
 inline constexpr int kMaxFailuresPerAddress = 30;
 inline constexpr std::chrono::seconds kFailureWindow{15 * 60};
 inline constexpr std::size_t kMaxNameLength = 200;
+// How long this process trusts what it remembers of a credential or a profile. Changes made through
+// this process apply at once; changes made by another process (a second node, the CLI) within this.
+inline constexpr std::int64_t kAuthCacheTtlMs = 2'000;
 
 class Accounts {
  public:
@@ -110,6 +52,11 @@ class Accounts {
   [[nodiscard]] Result<void> logout(std::int64_t session_id);
   [[nodiscard]] Result<Principal> authenticate_session(const std::string& session_token);
   [[nodiscard]] Result<Principal> authenticate_token(const std::string& bearer);
+  // Memory-only answers for the I/O thread: nullopt whenever the database must be asked (unknown
+  // or stale credential, a last-seen time due for writing, a profile not cached).
+  [[nodiscard]] std::optional<Principal> cached_session(const std::string& session_token);
+  [[nodiscard]] std::optional<Principal> cached_token(const std::string& bearer);
+  [[nodiscard]] std::optional<Me> cached_me(const Principal& p);
 
   [[nodiscard]] Result<Me> me(const Principal& p);
   [[nodiscard]] Result<Me> update_profile(const Principal& p, const std::string& name);
@@ -152,6 +99,7 @@ class Accounts {
   const Clock& clock_;
   LoginLimiter per_email_;
   LoginLimiter per_address_;
+  AuthCache cache_;
 };
 
 // Lower-cases and checks an email address; invalid_argument naming the problem otherwise.

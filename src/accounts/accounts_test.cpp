@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "accounts/auth_cache.h"
 #include "accounts/login_limiter.h"
 #include "accounts/passwords.h"
 #include "core/crypto.h"
@@ -35,6 +36,22 @@ TEST(LoginLimiter, ResetForgetsFailures) {
   EXPECT_GT(limiter.retry_after("k"), 0);
   limiter.reset("k");
   EXPECT_EQ(limiter.retry_after("k"), 0);
+}
+
+TEST(AuthCache, AStaleAnswerIsNotStoredAfterADrop) {
+  ManualClock clock;
+  AuthCache cache(clock, 1000);
+  Principal p;
+  p.user_id = 7;
+  p.token_id = 3;
+  const auto before = cache.generation();
+  cache.drop_token(3);  // a revoke lands while a lookup was reading the database
+  cache.put_credential("t:x", p, clock.now_ms() + 60'000, before);
+  EXPECT_FALSE(cache.credential("t:x").has_value());
+  cache.put_credential("t:x", p, clock.now_ms() + 60'000, cache.generation());
+  EXPECT_TRUE(cache.credential("t:x").has_value());
+  cache.drop_user(7);
+  EXPECT_FALSE(cache.credential("t:x").has_value());
 }
 
 TEST(Passwords, HashVerifiesOnlyTheSamePassword) {
@@ -201,6 +218,51 @@ TEST_P(AccountsTest, TheLastOwnerStays) {
   EXPECT_TRUE(accounts_->update_user(owner_, second.user_id, std::nullopt, Role::admin).ok());
 }
 
+TEST_P(AccountsTest, CacheAnswersOnlyWhatWasJustVerified) {
+  auto r = accounts_->login("owner@example.com", "correct horse battery", "ip", "ua");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(accounts_->cached_session(r->session_token).has_value());
+  auto p = accounts_->authenticate_session(r->session_token);
+  ASSERT_TRUE(p.ok());
+  auto cached = accounts_->cached_session(r->session_token);
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->session_id, p->session_id);
+  EXPECT_EQ(cached->csrf_token, p->csrf_token);
+  clock_.advance(std::chrono::milliseconds(kAuthCacheTtlMs));
+  EXPECT_FALSE(accounts_->cached_session(r->session_token).has_value());
+}
+
+TEST_P(AccountsTest, ChangesThroughThisProcessReachTheCacheAtOnce) {
+  auto r = accounts_->login("owner@example.com", "correct horse battery", "ip", "ua");
+  auto p = accounts_->authenticate_session(r->session_token);
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(accounts_->me(*p).ok());
+  ASSERT_TRUE(accounts_->cached_me(*p).has_value());
+  ASSERT_TRUE(accounts_->rename_workspace(*p, "Renamed").ok());
+  EXPECT_FALSE(accounts_->cached_me(*p).has_value());
+  ASSERT_TRUE(accounts_->logout(*p->session_id).ok());
+  EXPECT_FALSE(accounts_->cached_session(r->session_token).has_value());
+
+  auto admin = add("admin@example.com", Role::admin);
+  auto t = accounts_->create_token(admin, "script");
+  ASSERT_TRUE(accounts_->authenticate_token(t->secret).ok());
+  ASSERT_TRUE(accounts_->cached_token(t->secret).has_value());
+  ASSERT_TRUE(accounts_->update_user(owner_, admin.user_id, std::nullopt, Role::viewer).ok());
+  EXPECT_FALSE(accounts_->cached_token(t->secret).has_value());
+  auto again = accounts_->authenticate_token(t->secret);
+  EXPECT_EQ(again->role, Role::viewer);
+  ASSERT_TRUE(accounts_->revoke_token(owner_, t->token.id).ok());
+  EXPECT_FALSE(accounts_->cached_token(t->secret).has_value());
+}
+
+TEST_P(AccountsTest, CacheDefersToTheDatabaseWhenATouchIsDue) {
+  auto t = accounts_->create_token(owner_, "script");
+  ASSERT_TRUE(accounts_->authenticate_token(t->secret).ok());
+  ASSERT_TRUE(accounts_->cached_token(t->secret).has_value());
+  clock_.advance(std::chrono::milliseconds(kTouchIntervalMs));
+  EXPECT_FALSE(accounts_->cached_token(t->secret).has_value());
+}
+
 TEST_P(AccountsTest, NamesRefuseControlCharacters) {
   auto r = accounts_->update_profile(owner_, std::string("a\0b", 3));
   ASSERT_FALSE(r.ok());
@@ -266,8 +328,7 @@ TEST_P(AccountsTest, PagesCoverEveryUserOnce) {
     ASSERT_TRUE(page.ok());
     for (const auto& u : page->items)
       seen.push_back(u.id);
-    if (!page->next_after)
-      break;
+    if (!page->next_after) break;
     after = *page->next_after;
   }
   EXPECT_EQ(seen.size(), 5u);

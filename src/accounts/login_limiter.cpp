@@ -14,12 +14,10 @@ void LoginLimiter::prune(std::deque<std::int64_t>& times, std::int64_t now) {
 std::int64_t LoginLimiter::retry_after(const std::string& key) {
   std::lock_guard lock(mu_);
   auto it = failures_.find(key);
-  if (it == failures_.end())
-    return 0;
+  if (it == failures_.end()) return 0;
   const auto now = clock_.now_ms();
   prune(it->second, now);
-  if (static_cast<int>(it->second.size()) < max_failures_)
-    return 0;
+  if (static_cast<int>(it->second.size()) < max_failures_) return 0;
   const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(window_).count();
   // The key may try again when the oldest failure that keeps it over the limit leaves the window.
   const auto oldest = it->second[it->second.size() - static_cast<std::size_t>(max_failures_)];

@@ -27,8 +27,7 @@ void burn_verification_time(std::string_view password) {
     auto h = hash_password("kirim-timing-equalizer");
     dummy = h.ok() ? h.value() : std::string();
   });
-  if (!dummy.empty())
-    (void)verify_password(dummy, password);
+  if (!dummy.empty()) (void)verify_password(dummy, password);
 }
 
 }  // namespace kirim::accounts

@@ -11,8 +11,7 @@ std::string_view role_name(Role r) {
 
 std::optional<Role> parse_role(std::string_view name) {
   for (int i = 0; i < 4; ++i) {
-    if (kNames[i] == name)
-      return static_cast<Role>(i);
+    if (kNames[i] == name) return static_cast<Role>(i);
   }
   return std::nullopt;
 }

@@ -25,8 +25,7 @@ http::Response render_error(const http::Request& req, const Error& e) {
   auto res = http::error_response(e);
   if (e.code == Errc::too_many) {
     auto it = e.details.find("retry_after");
-    if (it != e.details.end())
-      res.set_header("Retry-After", it->second);
+    if (it != e.details.end()) res.set_header("Retry-After", it->second);
   }
   return res;
 }
@@ -41,8 +40,7 @@ Result<accounts::Principal> authenticate(const Dependencies& deps, const http::R
     return deps.accounts.authenticate_token(std::string(auth.substr(7)));
   }
   const auto cookie = req.cookie(kSessionCookie);
-  if (!cookie)
-    return make_error(Errc::unauthenticated, "Sign in to continue.", "unauthenticated");
+  if (!cookie) return make_error(Errc::unauthenticated, "Sign in to continue.", "unauthenticated");
   KIRIM_ASSIGN_OR_RETURN(auto p, deps.accounts.authenticate_session(*cookie));
   if (!safe_method(req.method) &&
       !crypto::constant_time_equal(req.header("x-csrf-token"), p.csrf_token)) {
@@ -56,11 +54,23 @@ Result<accounts::Principal> authenticate(const Dependencies& deps, const http::R
 
 }  // namespace
 
+std::optional<accounts::Principal> cached_caller(const Dependencies& deps,
+                                                 const http::Request& req) {
+  if (req.method != "GET" && req.method != "HEAD") return std::nullopt;
+  const auto auth = req.header("authorization");
+  if (auth.starts_with("Bearer ") || auth.starts_with("bearer ")) {
+    return deps.accounts.cached_token(std::string(auth.substr(7)));
+  }
+  if (!auth.empty()) return std::nullopt;
+  const auto cookie = req.cookie(kSessionCookie);
+  if (!cookie) return std::nullopt;
+  return deps.accounts.cached_session(*cookie);
+}
+
 http::Handler open(Open fn) {
   return [fn = std::move(fn)](http::Request& req) -> http::Response {
     auto r = fn(req);
-    if (!r.ok())
-      return render_error(req, r.error());
+    if (!r.ok()) return render_error(req, r.error());
     return std::move(r).value();
   };
 }
@@ -68,8 +78,7 @@ http::Handler open(Open fn) {
 http::Handler authed(const Dependencies& deps, accounts::Role min_role, Authed fn) {
   return [&deps, min_role, fn = std::move(fn)](http::Request& req) -> http::Response {
     auto p = authenticate(deps, req);
-    if (!p.ok())
-      return render_error(req, p.error());
+    if (!p.ok()) return render_error(req, p.error());
     if (!accounts::at_least(p->role, min_role)) {
       return render_error(
           req, make_error(Errc::forbidden,
@@ -77,8 +86,7 @@ http::Handler authed(const Dependencies& deps, accounts::Role min_role, Authed f
                           "forbidden"));
     }
     auto r = fn(req, p.value());
-    if (!r.ok())
-      return render_error(req, r.error());
+    if (!r.ok()) return render_error(req, r.error());
     return std::move(r).value();
   };
 }

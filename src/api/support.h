@@ -18,6 +18,10 @@ using Open = std::function<Result<http::Response>(http::Request&)>;
 
 // Wraps a handler that needs a signed-in caller with at least `min_role`.
 [[nodiscard]] http::Handler authed(const Dependencies& deps, accounts::Role min_role, Authed fn);
+// The caller as this process remembers them, without touching the database: for fast paths of
+// reads. nullopt when unknown, stale, or when the request is not a GET/HEAD.
+[[nodiscard]] std::optional<accounts::Principal> cached_caller(const Dependencies& deps,
+                                                               const http::Request& req);
 // Wraps a handler that needs no caller; its errors become the API's error body.
 [[nodiscard]] http::Handler open(Open fn);
 

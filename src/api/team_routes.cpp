@@ -62,8 +62,7 @@ Result<Response> update_user(const Dependencies& deps, Request& req, const Princ
   auto role = r.one_of("role", false, kRoles);
   KIRIM_TRY(r.finish());
   std::optional<Role> new_role;
-  if (role)
-    new_role = accounts::parse_role(*role);
+  if (role) new_role = accounts::parse_role(*role);
   KIRIM_ASSIGN_OR_RETURN(auto user, deps.accounts.update_user(p, id, name, new_role));
   return json_response(200, user_json(user));
 }

@@ -36,8 +36,7 @@ void add_settings(CLI::App& cmd, SettingInputs& in, bool all) {
   for (const auto& s : settings()) {
     const bool db_related = s.name == "data-dir" || s.name == "database" || s.name == "log-level" ||
                             s.name == "log-format";
-    if (!all && !db_related)
-      continue;
+    if (!all && !db_related) continue;
     const std::string name(s.name);
     in.options[name] =
         cmd.add_option("--" + name, in.raw[name], std::string(s.help))->envname(std::string(s.env));
@@ -62,8 +61,7 @@ Result<Config> resolve(SettingInputs& in) {
       value = f->second;
     }
     if (value) {
-      if (auto r = s.set(c, *value); !r.ok())
-        return std::move(r).error();
+      if (auto r = s.set(c, *value); !r.ok()) return std::move(r).error();
     }
   }
   return c;
@@ -77,18 +75,15 @@ int fail(const Error& e) {
 }
 
 std::string find_web_root(const std::string& configured) {
-  if (!configured.empty())
-    return configured;
+  if (!configured.empty()) return configured;
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::exists("web/dist/index.html", ec))
-    return "web/dist";
+  if (fs::exists("web/dist/index.html", ec)) return "web/dist";
   auto dir = fs::read_symlink("/proc/self/exe", ec).parent_path();
   for (int i = 0; i < 6 && !dir.empty(); ++i, dir = dir.parent_path()) {
     if (fs::exists(dir / "share/kirim/web/index.html", ec))
       return (dir / "share/kirim/web").string();
-    if (fs::exists(dir / "web/dist/index.html", ec))
-      return (dir / "web/dist").string();
+    if (fs::exists(dir / "web/dist/index.html", ec)) return (dir / "web/dist").string();
   }
   return {};
 }
@@ -108,14 +103,12 @@ int run_serve(const Config& c) {
   const int io_threads = c.io_threads > 0 ? c.io_threads : cores();
   const int blocking = c.blocking_threads > 0 ? c.blocking_threads : std::max(4, 2 * cores());
   auto db = open_database(c, std::max(2, blocking));
-  if (!db.ok())
-    return fail(db.error());
+  if (!db.ok()) return fail(db.error());
   SystemClock clock;
   accounts::Accounts accounts(**db, clock);
 
   auto boot = accounts.bootstrap(c.admin_email, c.admin_password);
-  if (!boot.ok())
-    return fail(boot.error());
+  if (!boot.ok()) return fail(boot.error());
   if (boot.value()) {
     const auto& b = *boot.value();
     std::cout << "\nKirim created the first workspace and its owner account:\n"
@@ -133,8 +126,7 @@ int run_serve(const Config& c) {
 
   const auto web_root = find_web_root(c.web_root);
   auto files = http::StaticFiles::load(web_root);
-  if (!files.ok())
-    return fail(files.error());
+  if (!files.ok()) return fail(files.error());
   const http::StaticFiles& static_files = **files;
   router.set_fallback(http::Mode::inline_,
                       [&static_files](http::Request& req) { return static_files.serve(req); });
@@ -152,8 +144,7 @@ int run_serve(const Config& c) {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(server.open_connections())}};
   });
-  if (auto r = server.start(); !r.ok())
-    return fail(r.error());
+  if (auto r = server.start(); !r.ok()) return fail(r.error());
 
   const auto colon = c.listen.rfind(':');
   const std::string url =
@@ -170,8 +161,7 @@ int run_serve(const Config& c) {
 }
 
 std::string read_secret(const std::string& prompt) {
-  if (isatty(STDIN_FILENO))
-    std::cerr << prompt << std::flush;
+  if (isatty(STDIN_FILENO)) std::cerr << prompt << std::flush;
   std::string line;
   std::getline(std::cin, line);
   return line;
@@ -269,13 +259,11 @@ void register_commands(CLI::App& app) {
         ->check(CLI::IsMember({"owner", "admin", "editor", "viewer"}))
         ->capture_default_str();
     create->callback([a, with_accounts] {
-      if (a->password.empty())
-        a->password = read_secret("Password: ");
+      if (a->password.empty()) a->password = read_secret("Password: ");
       with_accounts(a->create, [a](accounts::Accounts& acc) {
         auto u =
             acc.cli_create_user(a->email, a->name, a->password, *accounts::parse_role(a->role));
-        if (!u.ok())
-          return fail(u.error());
+        if (!u.ok()) return fail(u.error());
         std::cout << "created user " << u->id << " <" << u->email << "> as "
                   << accounts::role_name(u->role) << "\n";
         return 0;
@@ -287,8 +275,7 @@ void register_commands(CLI::App& app) {
     list->callback([a, with_accounts] {
       with_accounts(a->list, [](accounts::Accounts& acc) {
         auto users = acc.cli_list_users();
-        if (!users.ok())
-          return fail(users.error());
+        if (!users.ok()) return fail(users.error());
         std::printf("%-6s %-32s %-24s %s\n", "ID", "EMAIL", "NAME", "ROLE");
         for (const auto& u : users.value()) {
           std::printf("%-6lld %-32s %-24s %s\n", static_cast<long long>(u.id), u.email.c_str(),
@@ -306,12 +293,10 @@ void register_commands(CLI::App& app) {
                      "New password (prompted, or read from standard input, when absent)")
         ->envname("KIRIM_USER_PASSWORD");
     reset->callback([a, with_accounts] {
-      if (a->password.empty())
-        a->password = read_secret("New password: ");
+      if (a->password.empty()) a->password = read_secret("New password: ");
       with_accounts(a->reset, [a](accounts::Accounts& acc) {
         auto r = acc.cli_reset_password(a->email, a->password);
-        if (!r.ok())
-          return fail(r.error());
+        if (!r.ok()) return fail(r.error());
         std::cout << "password changed for " << a->email << "; their sessions have ended\n";
         return 0;
       });

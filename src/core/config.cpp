@@ -21,10 +21,8 @@ Result<long long> parse_int(std::string_view name, std::string_view v, long long
 }
 
 Result<bool> parse_bool(std::string_view name, std::string_view v) {
-  if (v == "true" || v == "1" || v == "yes" || v == "on")
-    return true;
-  if (v == "false" || v == "0" || v == "no" || v == "off")
-    return false;
+  if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+  if (v == "false" || v == "0" || v == "no" || v == "off") return false;
   return make_error(Errc::invalid_argument,
                     std::string(name) + " must be true or false, got '" + std::string(v) + "'");
 }
@@ -38,8 +36,7 @@ std::string level_name(log::Level l) {
 }  // namespace
 
 std::string Config::database_url() const {
-  if (!database.empty())
-    return database;
+  if (!database.empty()) return database;
   return "sqlite:" + data_dir + "/kirim.db";
 }
 
@@ -178,8 +175,7 @@ Result<std::map<std::string, std::string>> read_config_file(const std::string& p
   for (const auto& s : settings()) {
     known.emplace(s.toml_key);
     auto node = tbl.at_path(s.toml_key);
-    if (!node)
-      continue;
+    if (!node) continue;
     if (node.is_string()) {
       out[std::string(s.name)] = *node.value<std::string>();
     } else if (node.is_integer()) {
@@ -200,8 +196,7 @@ Result<std::map<std::string, std::string>> read_config_file(const std::string& p
         const std::string full = std::string(k.str()) + "." + std::string(sub.str());
         const bool owned =
             k.str() == "http" || k.str() == "log" || k.str() == "database" || k.str() == "admin";
-        if (owned && !known.contains(full))
-          unknown += (unknown.empty() ? "" : ", ") + full;
+        if (owned && !known.contains(full)) unknown += (unknown.empty() ? "" : ", ") + full;
       });
     } else if (!known.contains(std::string(k.str()))) {
       unknown += (unknown.empty() ? "" : ", ") + std::string(k.str());

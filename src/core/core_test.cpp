@@ -15,8 +15,7 @@ namespace kirim {
 namespace {
 
 Result<int> half(int n) {
-  if (n % 2)
-    return make_error(Errc::invalid_argument, "odd");
+  if (n % 2) return make_error(Errc::invalid_argument, "odd");
   return n / 2;
 }
 
@@ -182,8 +181,7 @@ TEST(Config, SettersValidate) {
   Config c;
   const auto find = [](std::string_view n) -> const Setting& {
     for (const auto& s : settings()) {
-      if (s.name == n)
-        return s;
+      if (s.name == n) return s;
     }
     throw std::runtime_error("no setting");
   };

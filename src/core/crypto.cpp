@@ -61,8 +61,7 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size())
-    return false;
+  if (a.size() != b.size()) return false;
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 

@@ -35,8 +35,7 @@ const boost::json::value* ObjectReader::take(std::string_view key, bool required
   seen_.emplace(key);
   const auto* v = object_.if_contains(key);
   if (v == nullptr || v->is_null()) {
-    if (required)
-      fail(key, "is required");
+    if (required) fail(key, "is required");
     return nullptr;
   }
   return v;
@@ -56,8 +55,7 @@ std::optional<std::string> ObjectReader::read_string(std::string_view key, bool 
                                                      std::size_t min_len, std::size_t max_len,
                                                      bool trimmed) {
   const auto* v = take(key, required);
-  if (v == nullptr)
-    return std::nullopt;
+  if (v == nullptr) return std::nullopt;
   if (!v->is_string()) {
     fail(key, "must be a string");
     return std::nullopt;
@@ -79,16 +77,13 @@ std::optional<std::string> ObjectReader::read_string(std::string_view key, bool 
 std::optional<std::string> ObjectReader::one_of(std::string_view key, bool required,
                                                 std::initializer_list<std::string_view> allowed) {
   auto s = string(key, required, 0, 200);
-  if (!s)
-    return std::nullopt;
+  if (!s) return std::nullopt;
   for (auto a : allowed) {
-    if (a == *s)
-      return s;
+    if (a == *s) return s;
   }
   std::string list;
   for (auto a : allowed) {
-    if (!list.empty())
-      list += ", ";
+    if (!list.empty()) list += ", ";
     list += a;
   }
   fail(key, "must be one of: " + list);
@@ -98,8 +93,7 @@ std::optional<std::string> ObjectReader::one_of(std::string_view key, bool requi
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool required,
                                                   std::int64_t min, std::int64_t max) {
   const auto* v = take(key, required);
-  if (v == nullptr)
-    return std::nullopt;
+  if (v == nullptr) return std::nullopt;
   std::int64_t n = 0;
   if (v->is_int64()) {
     n = v->as_int64();
@@ -118,8 +112,7 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, bool req
 
 std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   const auto* v = take(key, required);
-  if (v == nullptr)
-    return std::nullopt;
+  if (v == nullptr) return std::nullopt;
   if (!v->is_bool()) {
     fail(key, "must be true or false");
     return std::nullopt;
@@ -136,8 +129,7 @@ Result<void> ObjectReader::finish() {
     if (!seen_.contains(std::string_view(k)))
       problems_.emplace(std::string(k), "is not a known field");
   }
-  if (problems_.empty())
-    return {};
+  if (problems_.empty()) return {};
   return validation_error(std::move(problems_));
 }
 

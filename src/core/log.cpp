@@ -37,11 +37,9 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 bool needs_quotes(std::string_view v) {
-  if (v.empty())
-    return true;
+  if (v.empty()) return true;
   for (char c : v) {
-    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t')
-      return true;
+    if (c == ' ' || c == '"' || c == '=' || c == '\n' || c == '\t') return true;
   }
   return false;
 }
@@ -124,8 +122,7 @@ std::string render(Format format, std::string_view message, Fields fields) {
 void write(Level level, std::string_view message, Fields fields) {
   auto* logger = spdlog::default_logger_raw();
   const auto l = to_spdlog(level);
-  if (!logger->should_log(l))
-    return;
+  if (!logger->should_log(l)) return;
   logger->log(l, "{}", render(current_format.load(std::memory_order_relaxed), message, fields));
 }
 

@@ -25,8 +25,7 @@ std::string escape(const std::string& v) {
 }
 
 std::string number(double v) {
-  if (std::isinf(v))
-    return v > 0 ? "+Inf" : "-Inf";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
   if (v == std::floor(v) && std::fabs(v) < 1e15)
     return fmt::format("{}", static_cast<long long>(v));
   return fmt::format("{}", v);
@@ -34,20 +33,17 @@ std::string number(double v) {
 
 // Joins a rendered label set with one more label (le="..." for buckets).
 std::string with_label(const std::string& rendered, const std::string& extra) {
-  if (rendered.empty())
-    return "{" + extra + "}";
+  if (rendered.empty()) return "{" + extra + "}";
   return rendered.substr(0, rendered.size() - 1) + "," + extra + "}";
 }
 
 }  // namespace
 
 std::string render_labels(const Labels& labels) {
-  if (labels.empty())
-    return {};
+  if (labels.empty()) return {};
   std::string out = "{";
   for (std::size_t i = 0; i < labels.size(); ++i) {
-    if (i)
-      out += ',';
+    if (i) out += ',';
     out += labels[i].first;
     out += "=\"";
     out += escape(labels[i].second);
@@ -108,14 +104,12 @@ Counter& Registry::counter(const std::string& name, const std::string& help, con
     auto it = families_.find(name);
     if (it != families_.end()) {
       auto c = it->second.counters.find(key);
-      if (c != it->second.counters.end())
-        return *c->second;
+      if (c != it->second.counters.end()) return *c->second;
     }
   }
   std::unique_lock lock(mu_);
   auto& slot = family(name, help, "counter").counters[key];
-  if (!slot)
-    slot = std::make_unique<Counter>();
+  if (!slot) slot = std::make_unique<Counter>();
   return *slot;
 }
 
@@ -127,14 +121,12 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
     auto it = families_.find(name);
     if (it != families_.end()) {
       auto h = it->second.histograms.find(key);
-      if (h != it->second.histograms.end())
-        return *h->second;
+      if (h != it->second.histograms.end()) return *h->second;
     }
   }
   std::unique_lock lock(mu_);
   auto& slot = family(name, help, "histogram").histograms[key];
-  if (!slot)
-    slot = std::make_unique<Histogram>(bounds);
+  if (!slot) slot = std::make_unique<Histogram>(bounds);
   return *slot;
 }
 

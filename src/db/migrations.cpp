@@ -47,8 +47,7 @@ int latest_version(Dialect dialect) {
 
 Result<int> schema_version(Database& db) {
   auto rows = db.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations");
-  if (!rows.ok())
-    return 0;  // no table yet
+  if (!rows.ok()) return 0;  // no table yet
   return static_cast<int>(rows->integer(0, "v"));
 }
 
@@ -65,8 +64,7 @@ Result<int> migrate(Database& db) {
       KIRIM_ASSIGN_OR_RETURN(auto done,
                              c.query("SELECT 1 FROM schema_migrations WHERE version = $1",
                                      {static_cast<std::int64_t>(m.version)}));
-      if (!done.empty())
-        return {};
+      if (!done.empty()) return {};
       KIRIM_TRY(c.exec_script(m.sql));
       KIRIM_TRY(
           c.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",

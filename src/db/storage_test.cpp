@@ -99,12 +99,10 @@ TEST_P(Storage, ConcurrentUnitsCommitIndependently) {
         auto r = db().write([&](Connection& c) -> Result<void> {
           KIRIM_TRY(c.exec("INSERT INTO items (id, name) VALUES ($1, $2)",
                            {id, "item-" + std::to_string(id)}));
-          if (i % 5 == 4)
-            return make_error(Errc::conflict, "every fifth fails");
+          if (i % 5 == 4) return make_error(Errc::conflict, "every fifth fails");
           return {};
         });
-        if (!r.ok())
-          ++failures;
+        if (!r.ok()) ++failures;
       }
     });
   }

@@ -29,19 +29,16 @@ std::string with_database(const std::string& url, const std::string& name) {
 void admin_exec_outside_transaction(const std::string& sql) {
   // CREATE/DROP DATABASE cannot run inside a transaction block; query() runs it bare.
   auto admin = open(admin_url(), Options{1});
-  if (!admin.ok())
-    throw std::runtime_error(admin.error().message);
+  if (!admin.ok()) throw std::runtime_error(admin.error().message);
   auto r = (*admin)->query(sql, {});
-  if (!r.ok())
-    throw std::runtime_error(r.error().message);
+  if (!r.ok()) throw std::runtime_error(r.error().message);
 }
 
 }  // namespace
 
 std::vector<Dialect> dialects() {
   std::vector<Dialect> out{Dialect::sqlite};
-  if (!admin_url().empty())
-    out.push_back(Dialect::postgres);
+  if (!admin_url().empty()) out.push_back(Dialect::postgres);
   return out;
 }
 
@@ -58,8 +55,7 @@ TempDatabase::TempDatabase(Dialect dialect, int readers) : dialect_(dialect) {
     url_ = with_database(admin_url(), pg_name_);
   }
   auto opened = open(url_, Options{readers});
-  if (!opened.ok())
-    throw std::runtime_error(opened.error().message);
+  if (!opened.ok()) throw std::runtime_error(opened.error().message);
   db_ = std::move(opened).value();
 }
 

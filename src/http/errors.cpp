@@ -26,8 +26,7 @@ constexpr ErrcInfo kErrcTable[] = {
 
 const ErrcInfo& info(Errc e) {
   for (const auto& row : kErrcTable) {
-    if (row.errc == e)
-      return row;
+    if (row.errc == e) return row;
   }
   return kErrcTable[7];
 }
@@ -68,8 +67,7 @@ Response error_response(const Error& error) {
                                        : std::string_view(error.message);
   int status = row.status;
   for (const auto& [reason, s] : kReasonStatus) {
-    if (reason == error.reason)
-      status = s;
+    if (reason == error.reason) status = s;
   }
   return error_response(status, error.reason.empty() ? row.code : error.reason, message,
                         error.details);

@@ -88,8 +88,7 @@ class Static : public ::testing::Test {
     Request req;
     req.method = "GET";
     req.path = path;
-    if (!etag.empty())
-      req.headers.emplace_back("if-none-match", etag);
+    if (!etag.empty()) req.headers.emplace_back("if-none-match", etag);
     return files.serve(req);
   }
   std::filesystem::path root_;

@@ -25,34 +25,29 @@ std::string_view trim(std::string_view s) {
 
 std::string_view Request::header(std::string_view lower_name) const {
   for (const auto& [k, v] : headers) {
-    if (k == lower_name)
-      return v;
+    if (k == lower_name) return v;
   }
   return {};
 }
 
 std::optional<std::string> Request::query_param(std::string_view name) const {
   for (const auto& [k, v] : query) {
-    if (k == name)
-      return v;
+    if (k == name) return v;
   }
   return std::nullopt;
 }
 
 std::optional<std::string> Request::cookie(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k != "cookie")
-      continue;
+    if (k != "cookie") continue;
     std::string_view rest = v;
     while (!rest.empty()) {
       const auto semi = rest.find(';');
       auto pair = trim(rest.substr(0, semi));
       rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
       const auto eq = pair.find('=');
-      if (eq == std::string_view::npos)
-        continue;
-      if (trim(pair.substr(0, eq)) == name)
-        return std::string(trim(pair.substr(eq + 1)));
+      if (eq == std::string_view::npos) continue;
+      if (trim(pair.substr(0, eq)) == name) return std::string(trim(pair.substr(eq + 1)));
     }
   }
   return std::nullopt;
@@ -75,8 +70,7 @@ void Response::set_header(std::string name, std::string value) {
 
 std::string_view Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (iequals(k, name))
-      return v;
+    if (iequals(k, name)) return v;
   }
   return {};
 }

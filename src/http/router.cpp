@@ -12,8 +12,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
       ++i;
     const auto j = path.find('/', i);
     const auto end = j == std::string_view::npos ? path.size() : j;
-    if (end > i)
-      out.push_back(path.substr(i, end - i));
+    if (end > i) out.push_back(path.substr(i, end - i));
     i = end;
   }
   return out;
@@ -40,8 +39,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   Match m;
   const auto parts = split_path(path);
   for (const auto& c : compiled_) {
-    if (c.segments.size() != parts.size())
-      continue;
+    if (c.segments.size() != parts.size()) continue;
     std::map<std::string, std::string, std::less<>> params;
     bool ok = true;
     for (std::size_t i = 0; i < parts.size() && ok; ++i) {
@@ -52,15 +50,13 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
         ok = seg == parts[i];
       }
     }
-    if (!ok)
-      continue;
+    if (!ok) continue;
     if (c.route.method == method || (method == "HEAD" && c.route.method == "GET")) {
       m.route = &c.route;
       m.params = std::move(params);
       return m;
     }
-    if (!m.allowed.empty())
-      m.allowed += ", ";
+    if (!m.allowed.empty()) m.allowed += ", ";
     m.allowed += c.route.method;
   }
   return m;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,9 @@
 namespace kirim::http {
 
 using Handler = std::function<Response(Request&)>;
+// A non-blocking attempt at a blocking route, run on the I/O thread: an answer from memory, or
+// nullopt to have the route's handler run on the blocking pool instead.
+using FastPath = std::function<std::optional<Response>(Request&)>;
 
 // Where a handler runs. Inline handlers run on the I/O thread and must not block (health, metrics,
 // static files from memory). Blocking handlers run on the blocking pool (anything touching SQL).
@@ -20,6 +24,7 @@ struct Route {
   std::string pattern;  // "/api/v1/users/{id}"; also the route's label in metrics and logs
   Mode mode = Mode::blocking;
   Handler handler;
+  FastPath fast = {};  // optional; only for Mode::blocking routes
 };
 
 // The route table: path patterns with {param} segments, matched segment by segment. Built at

@@ -53,12 +53,10 @@ std::string lower(std::string_view s) {
 }
 
 bool sane_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64)
-    return false;
+  if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
     const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    if (!ok)
-      return false;
+    if (!ok) return false;
   }
   return true;
 }
@@ -85,8 +83,7 @@ void append_header(std::string& out, std::string_view name, std::string_view val
   out += name;
   out += ": ";
   for (char c : value) {
-    if (c != '\r' && c != '\n')
-      out += c;
+    if (c != '\r' && c != '\n') out += c;
   }
   out += "\r\n";
 }
@@ -101,8 +98,7 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
     host = host.substr(1, host.size() - 2);
   }
-  if (host.empty() || host == "localhost")
-    host = "127.0.0.1";
+  if (host.empty() || host == "localhost") host = "127.0.0.1";
   int port = -1;
   try {
     port = std::stoi(port_s);
@@ -113,8 +109,7 @@ Result<tcp::endpoint> parse_listen(const std::string& listen) {
   }
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(host, ec);
-  if (ec)
-    return make_error(Errc::invalid_argument, "listen has a bad address: " + host);
+  if (ec) return make_error(Errc::invalid_argument, "listen has a bad address: " + host);
   return tcp::endpoint(addr, static_cast<unsigned short>(port));
 }
 
@@ -161,6 +156,7 @@ struct Server::Impl {
   asio::awaitable<void> session(tcp::socket socket);
   asio::awaitable<Response> dispatch(Request& request, const std::string*& route_label);
   Response invoke(const Route& route, Request& request);
+  std::optional<Response> invoke_fast(const Route& route, Request& request);
   void finish(const Request& req, const Response& res, const std::string* route_label,
               std::chrono::steady_clock::time_point started);
 
@@ -173,13 +169,21 @@ asio::awaitable<void> Server::Impl::accept_loop() {
   while (!stopping.load()) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
     if (ec) {
-      if (ec == asio::error::operation_aborted || stopping.load())
-        co_return;
+      if (ec == asio::error::operation_aborted || stopping.load()) co_return;
       log::warn("accept failed", {{"error", ec.message()}});
       continue;
     }
     asio::co_spawn(socket.get_executor(), session(std::move(socket)), asio::detached);
   }
+}
+
+std::optional<Response> Server::Impl::invoke_fast(const Route& route, Request& request) {
+  try {
+    return route.fast(request);
+  } catch (const std::exception& e) {
+    KIRIM_BUG(std::string("fast path threw: ") + e.what() + " on " + route.pattern);
+  }
+  return std::nullopt;
 }
 
 Response Server::Impl::invoke(const Route& route, Request& request) {
@@ -215,8 +219,11 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& request,
     route_label = &route->pattern;
     request.params = std::move(match.params);
   }
-  if (route->mode == Mode::inline_)
-    co_return invoke(*route, request);
+  if (route->mode == Mode::inline_) co_return invoke(*route, request);
+  if (route->fast) {
+    auto answer = invoke_fast(*route, request);
+    if (answer) co_return std::move(*answer);
+  }
   co_return co_await asio::co_spawn(
       blocking.get_executor(),
       [this, route, &request]() -> asio::awaitable<Response> { co_return invoke(*route, request); },
@@ -276,8 +283,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
   {
     boost::system::error_code ec;
     auto ep = socket.remote_endpoint(ec);
-    if (!ec)
-      remote = ep.address().to_string();
+    if (!ec) remote = ep.address().to_string();
   }
   const bool trusted_proxy = remote == "127.0.0.1" || remote == "::1";
   beast::tcp_stream stream(std::move(socket));
@@ -429,8 +435,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     auto [wec, wn] = co_await asio::async_write(stream, wire, use_tuple);
     (void)wn;
     state.busy = false;
-    if (wec || close)
-      break;
+    if (wec || close) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -442,8 +447,7 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
     stream.expires_after(kLingerTimeout);
     while (drained < kLingerBytes) {
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
-      if (ec)
-        break;
+      if (ec) break;
       drained += n;
     }
   }
@@ -466,12 +470,9 @@ Result<void> Server::start() {
   KIRIM_ASSIGN_OR_RETURN(auto endpoint, parse_listen(d.options.listen));
   boost::system::error_code ec;
   d.acceptor.open(endpoint.protocol(), ec);
-  if (!ec)
-    d.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec)
-    d.acceptor.bind(endpoint, ec);
-  if (!ec)
-    d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) d.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) d.acceptor.bind(endpoint, ec);
+  if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return make_error(Errc::unavailable,
                       "cannot listen on " + d.options.listen + ": " + ec.message());
@@ -481,8 +482,7 @@ Result<void> Server::start() {
     // server says it listens still shuts it down gracefully.
     d.signals = std::make_unique<asio::signal_set>(d.ioc, SIGINT, SIGTERM);
     d.signals->async_wait([&d](const boost::system::error_code& wait_ec, int sig) {
-      if (!wait_ec)
-        d.signal_received.set_value(sig);
+      if (!wait_ec) d.signal_received.set_value(sig);
     });
   }
   asio::co_spawn(d.ioc, d.accept_loop(), asio::detached);
@@ -518,8 +518,7 @@ void Server::shutdown() {
         asio::post(state->stream->get_executor(), [&d, id = id] {
           std::lock_guard inner(d.sessions_mu);
           auto it = d.sessions.find(id);
-          if (it != d.sessions.end() && !it->second->busy)
-            it->second->stream->cancel();
+          if (it != d.sessions.end() && !it->second->busy) it->second->stream->cancel();
         });
       }
     }
@@ -527,8 +526,7 @@ void Server::shutdown() {
     while (std::chrono::steady_clock::now() < deadline) {
       {
         std::lock_guard lock(d.sessions_mu);
-        if (d.sessions.empty())
-          break;
+        if (d.sessions.empty()) break;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }

@@ -66,8 +66,7 @@ class ServerTest : public ::testing::Test {
     ASSERT_TRUE(server_->start().ok());
   }
   void TearDown() override {
-    if (server_)
-      server_->shutdown();
+    if (server_) server_->shutdown();
   }
 
   tcp::socket connect() {

@@ -46,8 +46,7 @@ std::string content_type_for(std::string_view path) {
       {".webmanifest", "application/manifest+json"},
   };
   for (const auto& [ext, type] : table) {
-    if (path.ends_with(ext))
-      return std::string(type);
+    if (path.ends_with(ext)) return std::string(type);
   }
   return "application/octet-stream";
 }
@@ -64,11 +63,9 @@ Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root) 
   }
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (!it->is_regular_file())
-      continue;
+    if (!it->is_regular_file()) continue;
     std::ifstream in(it->path(), std::ios::binary);
-    if (!in)
-      return make_error(Errc::unavailable, "cannot read " + it->path().string());
+    if (!in) return make_error(Errc::unavailable, "cannot read " + it->path().string());
     std::ostringstream ss;
     ss << in.rdbuf();
     const std::string url = "/" + fs::relative(it->path(), root).generic_string();
@@ -79,8 +76,7 @@ Result<std::unique_ptr<StaticFiles>> StaticFiles::load(const std::string& root) 
     f.immutable = url.starts_with("/assets/");
     out->files_.emplace(url, std::move(f));
   }
-  if (ec)
-    return make_error(Errc::unavailable, "cannot list " + root + ": " + ec.message());
+  if (ec) return make_error(Errc::unavailable, "cannot list " + root + ": " + ec.message());
   if (!out->files_.contains("/index.html")) {
     return make_error(Errc::invalid_argument, root + " has no index.html");
   }

@@ -21,10 +21,8 @@ Error pg_error(PGconn* conn, const PGresult* res, std::string_view what) {
   while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
     msg.pop_back();
   const std::string_view sqlstate = state ? state : "";
-  if (sqlstate == "23505")
-    return make_error(Errc::conflict, std::move(msg));
-  if (sqlstate.starts_with("23"))
-    return make_error(Errc::invalid_argument, std::move(msg));
+  if (sqlstate == "23505") return make_error(Errc::conflict, std::move(msg));
+  if (sqlstate.starts_with("23")) return make_error(Errc::invalid_argument, std::move(msg));
   if (sqlstate.starts_with("08") || sqlstate == "40001" || sqlstate == "40P01" ||
       sqlstate == "57P01" || PQstatus(conn) != CONNECTION_OK) {
     return make_error(Errc::unavailable, std::move(msg));
@@ -102,8 +100,7 @@ class PgConnection final : public Connection {
 
   // Reconnects a connection the server dropped; true when it is usable.
   bool ensure_alive() {
-    if (PQstatus(conn_) == CONNECTION_OK)
-      return true;
+    if (PQstatus(conn_) == CONNECTION_OK) return true;
     PQreset(conn_);
     return PQstatus(conn_) == CONNECTION_OK;
   }
@@ -165,8 +162,7 @@ class PgDatabase final : public Database {
   Result<void> write(Unit fn) override {
     auto lease = acquire();
     auto& c = *lease.conn;
-    if (!c.ensure_alive())
-      return make_error(Errc::unavailable, "cannot reach PostgreSQL");
+    if (!c.ensure_alive()) return make_error(Errc::unavailable, "cannot reach PostgreSQL");
     KIRIM_TRY(c.exec_script("BEGIN"));
     Result<void> r;
     try {
@@ -188,8 +184,7 @@ class PgDatabase final : public Database {
 
   Result<void> ping() override {
     auto r = query("SELECT 1", {});
-    if (!r.ok())
-      return std::move(r).error();
+    if (!r.ok()) return std::move(r).error();
     return {};
   }
 

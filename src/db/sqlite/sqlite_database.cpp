@@ -57,8 +57,7 @@ class SqliteConnection final : public Connection {
     std::vector<std::vector<Value>> rows;
     while (true) {
       const int rc = sqlite3_step(stmt);
-      if (rc == SQLITE_DONE)
-        break;
+      if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) {
         auto err = sqlite_error(db_, rc, "query failed");
         sqlite3_reset(stmt);
@@ -130,8 +129,7 @@ class SqliteConnection final : public Connection {
       const int rc =
           sqlite3_prepare_v3(db_, translated.c_str(), static_cast<int>(translated.size()),
                              SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-      if (rc != SQLITE_OK)
-        return sqlite_error(db_, rc, "prepare failed");
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc, "prepare failed");
       cache_.emplace(std::string(sql), stmt);
     }
     sqlite3_clear_bindings(stmt);
@@ -154,8 +152,7 @@ class SqliteConnection final : public Connection {
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text64(stmt, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       }
-      if (rc != SQLITE_OK)
-        return sqlite_error(db_, rc, "bind failed");
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind failed");
     }
     return stmt;
   }
@@ -229,8 +226,7 @@ class SqliteDatabase final : public Database {
     auto done = p.done.get_future();
     {
       std::lock_guard lock(write_mu_);
-      if (stopping_)
-        return make_error(Errc::unavailable, "database is closing");
+      if (stopping_) return make_error(Errc::unavailable, "database is closing");
       queue_.push_back(&p);
     }
     write_cv_.notify_one();
@@ -275,8 +271,7 @@ class SqliteDatabase final : public Database {
       {
         std::unique_lock lock(write_mu_);
         write_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (queue_.empty())
-          return;  // stopping, and everything queued is done
+        if (queue_.empty()) return;  // stopping, and everything queued is done
         while (!queue_.empty() && group.size() < kMaxGroupSize) {
           group.push_back(queue_.front());
           queue_.pop_front();
@@ -330,8 +325,7 @@ class SqliteDatabase final : public Database {
       if (auto commit = c.exec_script("COMMIT"); !commit.ok()) {
         (void)c.exec_script("ROLLBACK");
         for (auto& r : results) {
-          if (r.ok())
-            r = commit.error();
+          if (r.ok()) r = commit.error();
         }
       } else {
         commits_.fetch_add(1, std::memory_order_relaxed);
@@ -369,8 +363,7 @@ std::string translate_placeholders(std::string_view sql) {
     const char c = sql[i];
     if (quote) {
       out += c;
-      if (c == quote)
-        quote = 0;
+      if (c == quote) quote = 0;
       continue;
     }
     if (c == '\'' || c == '"') {
@@ -379,8 +372,7 @@ std::string translate_placeholders(std::string_view sql) {
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       while (i < sql.size() && sql[i] != '\n')
         out += sql[i++];
-      if (i < sql.size())
-        out += '\n';
+      if (i < sql.size()) out += '\n';
     } else if (c == '$' && i + 1 < sql.size() && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
       out += '?';
     } else {
