@@ -191,6 +191,23 @@ function withQuery(path: string, query: QueryParams | undefined): string {
 }
 
 /**
+ * `fetch`, but a request that never got an answer throws ApiError `network_error`, so callers
+ * handle one type. An abort is passed on unchanged: TanStack Query cancels requests that way.
+ */
+export async function fetchOrNetworkError(input: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(input, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: "Can't reach the Kirim server. Check your connection and try again.",
+    });
+  }
+}
+
+/**
  * Sends one request and returns the parsed JSON answer (`undefined` for 204).
  * Throws ApiError for every failure, including network errors, so callers handle one type.
  */
@@ -203,24 +220,13 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     if (token !== null) headers.set(csrfHeaderName, token);
   }
 
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, options.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
-    });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError({
-      status: 0,
-      code: 'network_error',
-      message: "Can't reach the Kirim server. Check your connection and try again.",
-    });
-  }
-
+  const response = await fetchOrNetworkError(withQuery(path, options.query), {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+  });
   if (!response.ok) {
     const error = await errorFromResponse(response);
     // A failed login is an answer for the login form, not a lost session.

@@ -13,7 +13,7 @@ describe('serverFormErrors', () => {
       message: 'The request has invalid fields.',
       details: { current_password: 'is wrong' },
     });
-    expect(serverFormErrors(error, fields, fieldMap)).toEqual({
+    expect(serverFormErrors(error, fields, { fieldMap })).toEqual({
       fieldErrors: { current: 'Is wrong' },
       formError: null,
     });
@@ -28,6 +28,30 @@ describe('serverFormErrors', () => {
     expect(serverFormErrors(error, fields)).toEqual({
       fieldErrors: {},
       formError: 'The last owner cannot be demoted.',
+    });
+  });
+
+  it('puts a conflict without details under the field it concerns', () => {
+    const error = new ApiError({
+      status: 409,
+      code: 'conflict',
+      message: 'The email is already in use.',
+    });
+    expect(serverFormErrors(error, ['email', 'name'] as const, { conflictField: 'email' })).toEqual(
+      { fieldErrors: { email: 'The email is already in use.' }, formError: null },
+    );
+  });
+
+  it('leaves a conflict that names its field as the server said it', () => {
+    const error = new ApiError({
+      status: 409,
+      code: 'conflict',
+      message: 'The change clashes with stored data.',
+      details: { email: 'is already in use' },
+    });
+    expect(serverFormErrors(error, ['email'] as const, { conflictField: 'email' })).toEqual({
+      fieldErrors: { email: 'Is already in use' },
+      formError: null,
     });
   });
 });

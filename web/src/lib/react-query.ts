@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { type QueryKey, QueryClient, useMutation, useQueryClient } from '@tanstack/react-query';
 import { isApiError } from './api-client';
 
 const maxRetries = 2;
@@ -18,5 +18,22 @@ export function createQueryClient(): QueryClient {
       queries: { retry: shouldRetry, staleTime: 15_000 },
       mutations: { retry: false },
     },
+  });
+}
+
+/**
+ * A mutation that makes the queries under `invalidates` stale when it succeeds (e.g. a list and
+ * the workspace's counts). The refetch is awaited, so the caller's own `onSuccess` (closing a
+ * dialog, say) runs once the new data is in.
+ */
+export function useInvalidatingMutation<TData, TVariables>(
+  mutationFn: (variables: TVariables) => Promise<TData>,
+  invalidates: readonly QueryKey[],
+) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: () =>
+      Promise.all(invalidates.map((queryKey) => queryClient.invalidateQueries({ queryKey }))),
   });
 }

@@ -1,8 +1,8 @@
-import { Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Center, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
-import { IconSend } from '@tabler/icons-react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { KirimLogo } from '@/components/kirim-logo';
 import { LoginForm } from '@/features/auth/components/login-form';
 import { meQueryOptions } from '@/lib/auth';
 import { safeNextPath } from '../login-redirect';
@@ -20,12 +20,7 @@ export function LoginRoute() {
   return (
     <Center mih="100vh" p="md" bg="var(--mantine-color-gray-0)">
       <Stack w="100%" maw={400} gap="lg">
-        <Group gap={8} justify="center">
-          <IconSend size={28} color="var(--mantine-color-teal-7)" aria-hidden />
-          <Text fw={750} size="xl">
-            Kirim
-          </Text>
-        </Group>
+        <KirimLogo size="xl" justify="center" />
         <Paper withBorder radius="md" p="xl">
           <Stack gap="lg">
             <div>

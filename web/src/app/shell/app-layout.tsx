@@ -11,9 +11,10 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconHome, IconKeyboard, IconSend, IconSettings } from '@tabler/icons-react';
+import { IconHome, IconKeyboard, IconSettings } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
+import { KirimLogo } from '@/components/kirim-logo';
 import { useLogout } from '@/features/auth/api/logout';
 import { useSignedInMe } from '@/lib/auth';
 import type { Command } from '@/lib/commands/registry';
@@ -102,12 +103,7 @@ export function AppLayout() {
               aria-label={navbarOpened ? 'Close navigation' : 'Open navigation'}
             />
             <UnstyledButton component={Link} to="/" aria-label="Kirim home">
-              <Group gap={8} wrap="nowrap">
-                <IconSend size={22} color="var(--mantine-color-teal-7)" aria-hidden />
-                <Text fw={750} size="lg">
-                  Kirim
-                </Text>
-              </Group>
+              <KirimLogo size="lg" wrap="nowrap" />
             </UnstyledButton>
             <Divider orientation="vertical" visibleFrom="xs" />
             <Text size="sm" c="dimmed" visibleFrom="xs" truncate maw={260} aria-label="Workspace">

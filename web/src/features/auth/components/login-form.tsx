@@ -1,10 +1,12 @@
-import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useState } from 'react';
+import { FormErrorAlert } from '@/components/form-error-alert';
 import { type ApiError, isApiError } from '@/lib/api-client';
 import type { Me } from '@/lib/auth';
 import { formatWaitMinutes } from '@/lib/format';
+import { looksLikeEmail } from '@/lib/validation';
 import { useLogin } from '../api/login';
 
 /** Turns a failed login into words; the server never says which of email or password was wrong. */
@@ -33,7 +35,7 @@ export function LoginForm({ onSuccess }: { onSuccess: (me: Me) => void }) {
     mode: 'controlled',
     initialValues: { email: '', password: '' },
     validate: {
-      email: (value) => (/^\S+@\S+$/.test(value.trim()) ? null : 'Enter your email address'),
+      email: (value) => (looksLikeEmail(value) ? null : 'Enter your email address'),
       password: (value) => (value.length > 0 ? null : 'Enter your password'),
     },
   });
@@ -69,11 +71,7 @@ export function LoginForm({ onSuccess }: { onSuccess: (me: Me) => void }) {
           autoComplete="current-password"
           {...form.getInputProps('password')}
         />
-        {formError && (
-          <Alert color="red" variant="light" role="alert" icon={<IconAlertCircle aria-hidden />}>
-            {formError}
-          </Alert>
-        )}
+        <FormErrorAlert message={formError} icon={<IconAlertCircle aria-hidden />} />
         <Button type="submit" fullWidth loading={loginMutation.isPending}>
           Log in
         </Button>

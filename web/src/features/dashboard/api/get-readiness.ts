@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, fetchOrNetworkError } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
 
 export interface Readiness {
@@ -14,17 +14,10 @@ export interface Readiness {
  * ready"), not a failure, so this reads the body itself instead of using apiClient.
  */
 export async function getReadiness(signal?: AbortSignal): Promise<Readiness> {
-  let response: Response;
-  try {
-    response = await fetch('/readyz', { headers: { Accept: 'application/json' }, signal });
-  } catch (cause) {
-    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
-    throw new ApiError({
-      status: 0,
-      code: 'network_error',
-      message: "Can't reach the Kirim server. Check your connection and try again.",
-    });
-  }
+  const response = await fetchOrNetworkError('/readyz', {
+    headers: { Accept: 'application/json' },
+    signal,
+  });
   if (response.status !== 200 && response.status !== 503) {
     throw new ApiError({
       status: response.status,

@@ -6,9 +6,6 @@ export interface ChangePasswordInput {
   new_password: string;
 }
 
-/** The server's minimum; checked here too so people learn it before submitting. */
-export const minimumPasswordLength = 10;
-
 /**
  * POST /api/v1/me/password: 204 and the user's other sessions end; 400 validation_failed when
  * the current password is wrong or the new one is too short.

@@ -1,32 +1,30 @@
-import { Alert, Button, Group, PasswordInput, Stack } from '@mantine/core';
+import { Button, Group, PasswordInput, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { FormErrorAlert } from '@/components/form-error-alert';
 import { SectionCard } from '@/components/section-card';
-import { serverFormErrors } from '@/lib/form-errors';
-import { minimumPasswordLength, useChangePassword } from '../api/change-password';
+import { useServerFormErrors } from '@/lib/form-errors';
+import { checkNewPassword, minimumPasswordLength } from '@/lib/validation';
+import { useChangePassword } from '../api/change-password';
 
 const fields = ['current', 'next', 'confirm'] as const;
 const fieldMap = { current_password: 'current', new_password: 'next' } as const;
 
 export function PasswordForm() {
   const changePassword = useChangePassword();
-  const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: { current: '', next: '', confirm: '' },
     validate: {
       current: (value) => (value === '' ? 'Enter your current password' : null),
-      next: (value) =>
-        value.length < minimumPasswordLength
-          ? `Use at least ${minimumPasswordLength} characters`
-          : null,
+      next: checkNewPassword,
       confirm: (value, values) => (value === values.next ? null : 'The passwords do not match'),
     },
   });
+  const serverErrors = useServerFormErrors(form, fields, { fieldMap });
 
   const submit = form.onSubmit((values) => {
-    setFormError(null);
+    serverErrors.clear();
     changePassword.mutate(
       { current_password: values.current, new_password: values.next },
       {
@@ -38,11 +36,7 @@ export function PasswordForm() {
             message: 'Your other sessions were logged out.',
           });
         },
-        onError: (error) => {
-          const { fieldErrors, formError } = serverFormErrors(error, fields, fieldMap);
-          form.setErrors(fieldErrors);
-          setFormError(formError);
-        },
+        onError: serverErrors.show,
       },
     );
   });
@@ -70,11 +64,7 @@ export function PasswordForm() {
             autoComplete="new-password"
             {...form.getInputProps('confirm')}
           />
-          {formError && (
-            <Alert color="red" variant="light" role="alert">
-              {formError}
-            </Alert>
-          )}
+          <FormErrorAlert message={serverErrors.formError} />
           <Group>
             <Button type="submit" loading={changePassword.isPending}>
               Change password

@@ -1,23 +1,23 @@
-import { Alert, Button, Group, Stack, TextInput } from '@mantine/core';
+import { Button, Group, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { FormErrorAlert } from '@/components/form-error-alert';
 import { SectionCard } from '@/components/section-card';
 import type { Me } from '@/lib/auth';
-import { serverFormErrors } from '@/lib/form-errors';
+import { useServerFormErrors } from '@/lib/form-errors';
 import { useUpdateProfile } from '../api/update-profile';
 
 export function ProfileForm({ me }: { me: Me }) {
   const updateProfile = useUpdateProfile();
-  const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: { name: me.user.name },
     validate: { name: (value) => (value.trim() === '' ? 'Enter your name' : null) },
   });
+  const serverErrors = useServerFormErrors(form, ['name']);
 
   const submit = form.onSubmit((values) => {
-    setFormError(null);
+    serverErrors.clear();
     updateProfile.mutate(
       { name: values.name.trim() },
       {
@@ -25,11 +25,7 @@ export function ProfileForm({ me }: { me: Me }) {
           form.resetDirty({ name: updated.user.name });
           notifications.show({ color: 'teal', message: 'Your name was saved.' });
         },
-        onError: (error) => {
-          const { fieldErrors, formError } = serverFormErrors(error, ['name'] as const);
-          form.setErrors(fieldErrors);
-          setFormError(formError);
-        },
+        onError: serverErrors.show,
       },
     );
   });
@@ -40,11 +36,7 @@ export function ProfileForm({ me }: { me: Me }) {
         <Stack gap="md" maw={480}>
           <TextInput label="Email" value={me.user.email} readOnly variant="filled" />
           <TextInput label="Name" autoComplete="name" {...form.getInputProps('name')} />
-          {formError && (
-            <Alert color="red" variant="light" role="alert">
-              {formError}
-            </Alert>
-          )}
+          <FormErrorAlert message={serverErrors.formError} />
           <Group>
             <Button type="submit" loading={updateProfile.isPending} disabled={!form.isDirty()}>
               Save name

@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
+import { useInvalidatingMutation } from '@/lib/react-query';
 import type { ApiToken } from './get-tokens';
 
 export interface CreateTokenInput {
@@ -18,16 +18,8 @@ export function createToken(input: CreateTokenInput): Promise<CreatedToken> {
   return apiClient.post<CreatedToken>('/api/v1/tokens', input);
 }
 
+// The secret is handed to the caller only, never written into the query cache, so it
+// disappears with the modal that shows it.
 export function useCreateToken() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createToken,
-    // The secret is handed to the caller only, never written into the query cache, so it
-    // disappears with the modal that shows it.
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.workspace }),
-      ]),
-  });
+  return useInvalidatingMutation(createToken, [queryKeys.tokens, queryKeys.workspace]);
 }

@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
+import { useInvalidatingMutation } from '@/lib/react-query';
 
 /** DELETE /api/v1/tokens/{id} (owner, admin): 204; the token stops working at once. */
 export function revokeToken(id: number): Promise<void> {
@@ -8,13 +8,5 @@ export function revokeToken(id: number): Promise<void> {
 }
 
 export function useRevokeToken() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: revokeToken,
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.workspace }),
-      ]),
-  });
+  return useInvalidatingMutation(revokeToken, [queryKeys.tokens, queryKeys.workspace]);
 }

@@ -1,12 +1,12 @@
-import { Button, Code, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Code, Table, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { EmptyState } from '@/components/empty-state';
-import { ErrorState } from '@/components/error-state';
+import { ListTable } from '@/components/list-table';
+import { PagedList } from '@/components/paged-list';
 import { RestrictedNotice } from '@/components/restricted-notice';
 import { SectionCard } from '@/components/section-card';
-import { TableSkeleton } from '@/components/skeletons';
 import type { Me } from '@/lib/auth';
 import { canManageWorkspace } from '@/lib/authorization';
 import { formatDate, formatDateTime, formatRelative } from '@/lib/format';
@@ -24,68 +24,57 @@ function TokensTable({
   onRevoke: (token: ApiToken) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table verticalSpacing="sm" highlightOnHover aria-label="API tokens">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Prefix</Table.Th>
-            <Table.Th>Owner</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Last used</Table.Th>
-            <Table.Th>
-              <VisuallyHidden>Actions</VisuallyHidden>
-            </Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {tokens.map((token) => (
-            <Table.Tr key={token.id}>
-              <Table.Td>
-                <Text size="sm" fw={500}>
-                  {token.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Code>{token.prefix}…</Code>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" title={token.user.email}>
-                  {token.user.name}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" title={formatDateTime(token.created_at)}>
-                  {formatDate(token.created_at)}
-                </Text>
-              </Table.Td>
-              <Table.Td>
-                {token.last_used_at ? (
-                  <Text size="sm" title={formatDateTime(token.last_used_at)}>
-                    {formatRelative(token.last_used_at)}
-                  </Text>
-                ) : (
-                  <Text size="sm" c="dimmed">
-                    Never
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td ta="right">
-                <Button
-                  variant="subtle"
-                  color="red"
-                  size="xs"
-                  aria-label={`Revoke ${token.name}`}
-                  onClick={() => onRevoke(token)}
-                >
-                  Revoke
-                </Button>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <ListTable
+      label="API tokens"
+      columns={['Name', 'Prefix', 'Owner', 'Created', 'Last used']}
+      withActions
+      minWidth={720}
+    >
+      {tokens.map((token) => (
+        <Table.Tr key={token.id}>
+          <Table.Td>
+            <Text size="sm" fw={500}>
+              {token.name}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Code>{token.prefix}…</Code>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" title={token.user.email}>
+              {token.user.name}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            <Text size="sm" title={formatDateTime(token.created_at)}>
+              {formatDate(token.created_at)}
+            </Text>
+          </Table.Td>
+          <Table.Td>
+            {token.last_used_at ? (
+              <Text size="sm" title={formatDateTime(token.last_used_at)}>
+                {formatRelative(token.last_used_at)}
+              </Text>
+            ) : (
+              <Text size="sm" c="dimmed">
+                Never
+              </Text>
+            )}
+          </Table.Td>
+          <Table.Td ta="right">
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              aria-label={`Revoke ${token.name}`}
+              onClick={() => onRevoke(token)}
+            >
+              Revoke
+            </Button>
+          </Table.Td>
+        </Table.Tr>
+      ))}
+    </ListTable>
   );
 }
 
@@ -94,52 +83,12 @@ function ManageTokens() {
   const [createOpened, createModal] = useDisclosure(false);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [tokenToRevoke, setTokenToRevoke] = useState<ApiToken | null>(null);
-  const list = tokens.data?.pages.flatMap((page) => page.data) ?? [];
 
   const createButton = (
     <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={createModal.open}>
       Create token
     </Button>
   );
-
-  let body;
-  if (tokens.isPending) {
-    body = <TableSkeleton columns={6} />;
-  } else if (tokens.isError) {
-    body = (
-      <ErrorState
-        title="Couldn't load API tokens"
-        error={tokens.error}
-        onRetry={() => void tokens.refetch()}
-        retrying={tokens.isFetching}
-      />
-    );
-  } else if (list.length === 0) {
-    body = (
-      <EmptyState
-        icon={<IconKey size={26} aria-hidden />}
-        title="No API tokens yet"
-        description="Create a token to let a script, your CRM or CI call the Kirim REST API. It acts with your role."
-      />
-    );
-  } else {
-    body = (
-      <Stack gap="sm">
-        <TokensTable tokens={list} onRevoke={setTokenToRevoke} />
-        {tokens.hasNextPage && (
-          <Group justify="center">
-            <Button
-              variant="default"
-              onClick={() => void tokens.fetchNextPage()}
-              loading={tokens.isFetchingNextPage}
-            >
-              Load more tokens
-            </Button>
-          </Group>
-        )}
-      </Stack>
-    );
-  }
 
   return (
     <SectionCard
@@ -152,7 +101,21 @@ function ManageTokens() {
       }
       actions={createButton}
     >
-      {body}
+      <PagedList
+        query={tokens}
+        skeletonColumns={6}
+        errorTitle="Couldn't load API tokens"
+        empty={
+          <EmptyState
+            icon={<IconKey size={26} aria-hidden />}
+            title="No API tokens yet"
+            description="Create a token to let a script, your CRM or CI call the Kirim REST API. It acts with your role."
+          />
+        }
+        loadMoreLabel="Load more tokens"
+      >
+        {(list) => <TokensTable tokens={list} onRevoke={setTokenToRevoke} />}
+      </PagedList>
       <CreateTokenModal opened={createOpened} onClose={createModal.close} onCreated={setCreated} />
       <TokenSecretModal created={created} onDone={() => setCreated(null)} />
       <RevokeTokenModal token={tokenToRevoke} onClose={() => setTokenToRevoke(null)} />

@@ -1,7 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '@/lib/api-client';
 import type { Role, User } from '@/lib/auth';
 import { queryKeys } from '@/lib/query-keys';
+import { useInvalidatingMutation } from '@/lib/react-query';
 
 export interface CreateUserInput {
   email: string;
@@ -16,13 +16,5 @@ export function createUser(input: CreateUserInput): Promise<User> {
 }
 
 export function useCreateUser() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: createUser,
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.users }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.workspace }),
-      ]),
-  });
+  return useInvalidatingMutation(createUser, [queryKeys.users, queryKeys.workspace]);
 }

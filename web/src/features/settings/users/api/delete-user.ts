@@ -1,6 +1,6 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiClient } from '@/lib/api-client';
 import { queryKeys } from '@/lib/query-keys';
+import { useInvalidatingMutation } from '@/lib/react-query';
 
 /** DELETE /api/v1/users/{id} (owner, admin): 204; ends their sessions and revokes their tokens. */
 export function deleteUser(id: number): Promise<void> {
@@ -8,14 +8,9 @@ export function deleteUser(id: number): Promise<void> {
 }
 
 export function useDeleteUser() {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: deleteUser,
-    onSuccess: () =>
-      Promise.all([
-        queryClient.invalidateQueries({ queryKey: queryKeys.users }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.tokens }),
-        queryClient.invalidateQueries({ queryKey: queryKeys.workspace }),
-      ]),
-  });
+  return useInvalidatingMutation(deleteUser, [
+    queryKeys.users,
+    queryKeys.tokens,
+    queryKeys.workspace,
+  ]);
 }

@@ -1,26 +1,26 @@
-import { Alert, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { useState } from 'react';
+import { FormErrorAlert } from '@/components/form-error-alert';
 import { RestrictedNotice } from '@/components/restricted-notice';
 import { SectionCard } from '@/components/section-card';
 import type { Me } from '@/lib/auth';
 import { canManageWorkspace } from '@/lib/authorization';
 import { formatDate } from '@/lib/format';
-import { serverFormErrors } from '@/lib/form-errors';
+import { useServerFormErrors } from '@/lib/form-errors';
 import { useUpdateWorkspace } from '../api/update-workspace';
 
 function RenameForm({ me }: { me: Me }) {
   const updateWorkspace = useUpdateWorkspace();
-  const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'controlled',
     initialValues: { name: me.workspace.name },
     validate: { name: (value) => (value.trim() === '' ? 'Enter a name for the workspace' : null) },
   });
+  const serverErrors = useServerFormErrors(form, ['name']);
 
   const submit = form.onSubmit((values) => {
-    setFormError(null);
+    serverErrors.clear();
     updateWorkspace.mutate(
       { name: values.name.trim() },
       {
@@ -28,11 +28,7 @@ function RenameForm({ me }: { me: Me }) {
           form.resetDirty({ name: workspace.name });
           notifications.show({ color: 'teal', message: `Workspace renamed to ${workspace.name}.` });
         },
-        onError: (error) => {
-          const { fieldErrors, formError } = serverFormErrors(error, ['name'] as const);
-          form.setErrors(fieldErrors);
-          setFormError(formError);
-        },
+        onError: serverErrors.show,
       },
     );
   });
@@ -41,11 +37,7 @@ function RenameForm({ me }: { me: Me }) {
     <form onSubmit={submit} noValidate aria-label="Rename workspace">
       <Stack gap="md" maw={480}>
         <TextInput label="Workspace name" {...form.getInputProps('name')} />
-        {formError && (
-          <Alert color="red" variant="light" role="alert">
-            {formError}
-          </Alert>
-        )}
+        <FormErrorAlert message={serverErrors.formError} />
         <Group>
           <Button type="submit" loading={updateWorkspace.isPending} disabled={!form.isDirty()}>
             Save name
