@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := run
 JOBS ?= $(shell nproc)
 
-.PHONY: deps web web-deps build build-debug run test test-cpp test-api test-web test-e2e \
+.PHONY: deps web web-deps build build-debug run test test-cpp test-api test-realtime test-web test-e2e \
         format format-check bench clean
 
 deps:
@@ -14,6 +14,10 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	@touch $@
 
 web-deps: web/node_modules/.package-lock.json
+
+tests/realtime/node_modules/.package-lock.json: tests/realtime/package-lock.json
+	cd tests/realtime && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 web: web-deps
 	cd web && npm run build
@@ -34,7 +38,7 @@ run: deps
 test: deps
 	$(MAKE) --no-print-directory format-check build-debug web-deps
 	$(MAKE) --no-print-directory test-web
-	$(MAKE) --no-print-directory test-cpp test-api test-e2e
+	$(MAKE) --no-print-directory test-cpp test-api test-realtime test-e2e
 	@echo "make test: every suite passed"
 
 # C++ unit, storage (SQLite and a throwaway PostgreSQL) and server tests, under ASan+UBSan.
@@ -44,6 +48,10 @@ test-cpp:
 # Black-box API tests against the real (sanitized) binary.
 test-api:
 	KIRIM_BIN=$(CURDIR)/build/debug/kirim node --test --test-concurrency=2 tests/api/
+
+# The Pusher-protocol hub, driven by pusher-js, laravel-echo and the pusher server SDK.
+test-realtime: tests/realtime/node_modules/.package-lock.json
+	KIRIM_BIN=$(CURDIR)/build/debug/kirim node --test --test-concurrency=2 tests/realtime/
 
 # Type checks, lint, formatting and unit tests of the web app, then its production build.
 test-web: web-deps

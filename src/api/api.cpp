@@ -8,6 +8,9 @@ void register_routes(http::Router& router, const Dependencies& deps) {
   register_ops_routes(router, deps);
   register_auth_routes(router, deps);
   register_team_routes(router, deps);
+  if (deps.realtime_app != nullptr && deps.bus != nullptr && deps.clock != nullptr) {
+    register_realtime_routes(router, deps);
+  }
 }
 
 }  // namespace kirim::api

@@ -3,9 +3,12 @@
 #include <string>
 
 #include "accounts/accounts.h"
+#include "core/clock.h"
 #include "core/metrics.h"
 #include "db/database.h"
 #include "http/router.h"
+#include "realtime/app.h"
+#include "realtime/bus.h"
 
 // The REST API's handlers: each parses and validates its input, authorizes the caller, calls one
 // module and renders the answer. Nothing here holds state of its own.
@@ -17,6 +20,9 @@ struct Dependencies {
   metrics::Registry& metrics;
   std::string secure_cookies = "auto";  // auto | always | never
   std::string version;
+  const realtime::App* realtime_app = nullptr;  // Kirim's own app: signs channel authorizations
+  realtime::Bus* bus = nullptr;                 // app events to browsers
+  const Clock* clock = nullptr;
 };
 
 // Adds every /api/v1 route and the operations routes (/healthz, /readyz, /metrics).

@@ -9,5 +9,6 @@ namespace kirim::api {
 void register_auth_routes(http::Router& router, const Dependencies& deps);
 void register_team_routes(http::Router& router, const Dependencies& deps);
 void register_ops_routes(http::Router& router, const Dependencies& deps);
+void register_realtime_routes(http::Router& router, const Dependencies& deps);
 
 }  // namespace kirim::api

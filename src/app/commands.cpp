@@ -18,6 +18,11 @@
 #include "db/migrations.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "realtime/app.h"
+#include "realtime/bus.h"
+#include "realtime/http_api.h"
+#include "realtime/hub.h"
+#include "realtime/ws_session.h"
 
 namespace kirim::app {
 namespace {
@@ -119,10 +124,22 @@ int run_serve(const Config& c) {
               << (b.password.empty() ? "" : "  This password is shown only now.\n") << std::endl;
   }
 
+  auto apps = realtime::apps_from_environment();
+  if (!apps.ok()) return fail(apps.error());
+  realtime::Hub hub(clock);  // outlives the server, which closes its connections first
+
   metrics::Registry registry;
   http::Router router;
-  const api::Dependencies deps{**db, accounts, registry, c.secure_cookies, std::string(kVersion)};
+  const realtime::App& own_app = *apps->by_id("kirim");
+  realtime::LocalBus bus(hub, own_app);
+  const api::Dependencies deps{
+      **db, accounts, registry, c.secure_cookies, std::string(kVersion), &own_app, &bus, &clock};
   api::register_routes(router, deps);
+  realtime::register_http_api(router, hub, apps.value(), clock);
+  registry.gauge("kirim_realtime_connections", "Open realtime (WebSocket) connections", [&hub] {
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{}, static_cast<double>(hub.connections())}};
+  });
 
   const auto web_root = find_web_root(c.web_root);
   auto files = http::StaticFiles::load(web_root);
@@ -143,6 +160,14 @@ int run_serve(const Config& c) {
   registry.gauge("kirim_http_open_connections", "Open HTTP connections", [&server] {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(server.open_connections())}};
+  });
+  server.add_upgrade("/app/", realtime::websocket_handler(hub, apps.value()));
+  server.on_shutdown([&hub] {
+    hub.close_all();  // 4200: clients reconnect to another node or after the restart
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (realtime::open_websockets() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
   });
   if (auto r = server.start(); !r.ok()) return fail(r.error());
 

@@ -140,6 +140,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
   std::vector<std::pair<std::string, UpgradeHandler>> upgrades;
+  std::vector<std::function<void()>> shutdown_hooks;
   std::atomic<bool> stopping{false};
   std::atomic<bool> stopped{false};
   std::once_flag shutdown_once;
@@ -461,6 +462,10 @@ Server::~Server() {
   shutdown();
 }
 
+void Server::on_shutdown(std::function<void()> hook) {
+  impl_->shutdown_hooks.push_back(std::move(hook));
+}
+
 void Server::add_upgrade(std::string path_prefix, UpgradeHandler handler) {
   impl_->upgrades.emplace_back(std::move(path_prefix), std::move(handler));
 }
@@ -507,6 +512,8 @@ void Server::shutdown() {
   auto& d = *impl_;
   std::call_once(d.shutdown_once, [&d] {
     d.stopping.store(true);
+    for (auto& hook : d.shutdown_hooks)
+      hook();
     asio::post(d.ioc, [&d] {
       boost::system::error_code ec;
       d.acceptor.close(ec);

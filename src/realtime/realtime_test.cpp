@@ -1,0 +1,207 @@
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include "core/crypto.h"
+#include "realtime/hub.h"
+#include "realtime/protocol.h"
+
+namespace kirim::realtime {
+namespace {
+
+TEST(Protocol, ChannelKindsByLongestPrefix) {
+  EXPECT_EQ(channel_type("orders")->kind, ChannelKind::public_);
+  EXPECT_EQ(channel_type("private-encrypted-cache-x")->kind, ChannelKind::encrypted);
+  EXPECT_TRUE(channel_type("private-encrypted-cache-x")->cache);
+  EXPECT_EQ(channel_type("private-cache-x")->kind, ChannelKind::private_);
+  EXPECT_TRUE(channel_type("presence-cache-x")->cache);
+  EXPECT_EQ(channel_type("presence-room")->kind, ChannelKind::presence);
+  EXPECT_EQ(channel_type("#server-to-user-42")->kind, ChannelKind::user);
+  EXPECT_EQ(user_channel_id("#server-to-user-42"), "42");
+  EXPECT_FALSE(channel_type("#other").has_value());
+  EXPECT_FALSE(channel_type("bad/name").has_value());
+  EXPECT_FALSE(channel_type("").has_value());
+  EXPECT_TRUE(channel_type(std::string(kMaxChannelName, 'a')).has_value());
+  EXPECT_FALSE(channel_type(std::string(kMaxChannelName + 1, 'a')).has_value());
+}
+
+// The worked examples of Pusher's documentation (reference §5.3 and §10.1).
+TEST(Protocol, ChannelSignatureVectors) {
+  EXPECT_TRUE(valid_auth(
+      "278d425bdf160c739803:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4",
+      "278d425bdf160c739803", "7ad3773142a6692b25b8", "1234.1234:private-foobar"));
+  EXPECT_TRUE(valid_auth(
+      "278d425bdf160c739803:31935e7d86dba64c2a90aed31fdc61869f9b22ba9d8863bba239c03ca481bc80",
+      "278d425bdf160c739803", "7ad3773142a6692b25b8",
+      R"(1234.1234:presence-foobar:{"user_id":10,"user_info":{"name":"Mr. Channels"}})"));
+  EXPECT_FALSE(
+      valid_auth("otherkey:58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4",
+                 "278d425bdf160c739803", "7ad3773142a6692b25b8", "1234.1234:private-foobar"));
+  EXPECT_FALSE(valid_auth("no-colon", "k", "s", "x"));
+}
+
+TEST(Protocol, ApiSignatureWorkedExample) {
+  ApiRequest req;
+  req.method = "POST";
+  req.path = "/apps/3/events";
+  req.body = R"({"name":"foo","channels":["project-3"],"data":"{\"some\":\"data\"}"})";
+  EXPECT_EQ(md5_hex(req.body), "ec365a775a4cd0599faeb73354201b6f");
+  req.query = {
+      {"auth_key", "278d425bdf160c739803"},
+      {"auth_timestamp", "1353088179"},
+      {"auth_version", "1.0"},
+      {"body_md5", "ec365a775a4cd0599faeb73354201b6f"},
+      {"auth_signature", "da454824c97ba181a32ccc17a72625ba02771f50b50e1e7430e47a1f3f457e6c"}};
+  EXPECT_TRUE(
+      verify_api_signature(req, "278d425bdf160c739803", "7ad3773142a6692b25b8", 1353088179, 600)
+          .ok());
+  // Stale timestamp, changed body, wrong secret: each refused.
+  EXPECT_FALSE(
+      verify_api_signature(req, "278d425bdf160c739803", "7ad3773142a6692b25b8", 1353088780, 600)
+          .ok());
+  auto changed = req;
+  changed.body += " ";
+  EXPECT_FALSE(
+      verify_api_signature(changed, "278d425bdf160c739803", "7ad3773142a6692b25b8", 1353088179, 600)
+          .ok());
+  EXPECT_FALSE(verify_api_signature(req, "278d425bdf160c739803", "wrong", 1353088179, 600).ok());
+}
+
+TEST(Protocol, SocketIdsHaveTheShapeSdksCheck) {
+  crypto::init();
+  for (int i = 0; i < 100; ++i) {
+    const auto id = new_socket_id();
+    const auto dot = id.find('.');
+    ASSERT_NE(dot, std::string::npos);
+    EXPECT_EQ(id.find_first_not_of("0123456789."), std::string::npos);
+    EXPECT_GT(dot, 0u);
+    EXPECT_LT(dot, id.size() - 1);
+  }
+}
+
+// A peer that records what it is sent.
+class FakePeer final : public Peer {
+ public:
+  void send(std::shared_ptr<const std::string> frame) override { frames.push_back(*frame); }
+  void close(int code, std::string) override { closed = code; }
+  [[nodiscard]] std::vector<std::string> events() const {
+    std::vector<std::string> out;
+    for (const auto& f : frames) {
+      out.emplace_back(boost::json::parse(f).as_object().at("event").as_string());
+    }
+    return out;
+  }
+  std::vector<std::string> frames;
+  int closed = 0;
+};
+
+class HubTest : public ::testing::Test {
+ protected:
+  HubTest() {
+    app_.id = "1";
+    app_.key = "key";
+    app_.secret = "secret";
+  }
+  std::shared_ptr<FakePeer> join(const std::string& socket_id) {
+    auto p = std::make_shared<FakePeer>();
+    hub_.connect(p, app_, socket_id);
+    return p;
+  }
+  void presence(FakePeer& p, const std::string& socket_id, const std::string& channel,
+                const std::string& data) {
+    const auto auth = "key:" + sign("secret", socket_id + ":" + channel + ":" + data);
+    boost::json::object msg{
+        {"event", "pusher:subscribe"},
+        {"data", {{"channel", channel}, {"auth", auth}, {"channel_data", data}}}};
+    hub_.on_message(&p, boost::json::serialize(msg));
+  }
+  ManualClock clock_;
+  App app_;
+  Hub hub_{clock_};
+};
+
+TEST_F(HubTest, MemberEventsOnlyOnAUsersFirstJoinAndLastLeave) {
+  auto a = join("1.1");
+  auto b1 = join("2.1");
+  auto b2 = join("2.2");
+  presence(*a, "1.1", "presence-r", R"({"user_id":"a"})");
+  presence(*b1, "2.1", "presence-r", R"({"user_id":7,"user_info":{"n":1}})");
+  presence(*b2, "2.2", "presence-r", R"({"user_id":7})");
+  // a saw b join once, not twice; b's second tab saw no member_added about itself.
+  const auto count = [](const FakePeer& p, const std::string& e) {
+    const auto ev = p.events();
+    return std::count(ev.begin(), ev.end(), e);
+  };
+  EXPECT_EQ(count(*a, "pusher_internal:member_added"), 1);
+  EXPECT_EQ(count(*b2, "pusher_internal:member_added"), 0);
+  EXPECT_EQ(hub_.channel(app_, "presence-r").user_count, 2u);
+  EXPECT_EQ(hub_.channel(app_, "presence-r").subscription_count, 3u);
+  hub_.disconnect(b1.get());
+  EXPECT_EQ(count(*a, "pusher_internal:member_removed"), 0);
+  hub_.disconnect(b2.get());
+  EXPECT_EQ(count(*a, "pusher_internal:member_removed"), 1);
+  EXPECT_EQ(hub_.users(app_, "presence-r"), std::vector<std::string>{"a"});
+}
+
+TEST_F(HubTest, BadSignatureGetsAChannelScopedErrorAndNoMembership) {
+  auto a = join("1.1");
+  hub_.on_message(a.get(),
+                  R"({"event":"pusher:subscribe","data":{"channel":"private-x","auth":"key:00"}})");
+  ASSERT_EQ(a->events().back(), "pusher:subscription_error");
+  EXPECT_FALSE(hub_.channel(app_, "private-x").occupied);
+  EXPECT_EQ(a->closed, 0);
+}
+
+TEST_F(HubTest, ClientEventsAreRateLimitedPerSecond) {
+  auto a = join("1.1");
+  auto b = join("2.2");
+  for (auto* p : {a.get(), b.get()}) {
+    const std::string sid = p == a.get() ? "1.1" : "2.2";
+    const auto auth = "key:" + sign("secret", sid + ":private-c");
+    hub_.on_message(
+        p, R"({"event":"pusher:subscribe","data":{"channel":"private-c","auth":")" + auth + "\"}}");
+  }
+  b->frames.clear();
+  for (int i = 0; i < app_.client_events_per_second + 2; ++i) {
+    hub_.on_message(a.get(), R"({"event":"client-typing","channel":"private-c","data":{"i":1}})");
+  }
+  EXPECT_EQ(b->frames.size(), static_cast<std::size_t>(app_.client_events_per_second));
+  EXPECT_EQ(a->events().back(), "pusher:error");
+  clock_.advance(std::chrono::seconds(1));
+  hub_.on_message(a.get(), R"({"event":"client-typing","channel":"private-c","data":{"i":1}})");
+  EXPECT_EQ(b->frames.size(), static_cast<std::size_t>(app_.client_events_per_second + 1));
+}
+
+TEST_F(HubTest, CacheChannelsReplayTheLastEventUntilItExpires) {
+  hub_.publish(app_, {"cache-prices"}, "price", R"({"v":42})", "");
+  auto a = join("1.1");
+  hub_.on_message(a.get(), R"({"event":"pusher:subscribe","data":{"channel":"cache-prices"}})");
+  EXPECT_EQ(a->frames.back(), R"({"event":"price","channel":"cache-prices","data":"{\"v\":42}"})");
+  clock_.advance(std::chrono::seconds(app_.cache_ttl_s));
+  auto b = join("2.2");
+  hub_.on_message(b.get(), R"({"event":"pusher:subscribe","data":{"channel":"cache-prices"}})");
+  EXPECT_EQ(b->events().back(), "pusher:cache_miss");
+}
+
+TEST_F(HubTest, PublishSkipsTheExcludedSocket) {
+  auto a = join("1.1");
+  auto b = join("2.2");
+  for (auto* p : {a.get(), b.get()}) {
+    hub_.on_message(p, R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  }
+  hub_.publish(app_, {"news"}, "story", "hello", "1.1");
+  EXPECT_EQ(a->events().back(), "pusher_internal:subscription_succeeded");
+  EXPECT_EQ(b->frames.back(), R"({"event":"story","channel":"news","data":"hello"})");
+}
+
+TEST_F(HubTest, MalformedFramesGetAnErrorAndChangeNothing) {
+  auto a = join("1.1");
+  for (const char* bad : {"not json", "[]", R"({"event":1})", R"({"data":{}})"}) {
+    hub_.on_message(a.get(), bad);
+    EXPECT_NE(a->frames.back().find("4200"), std::string::npos) << bad;
+  }
+  EXPECT_EQ(hub_.connections(), 1u);
+}
+
+}  // namespace
+}  // namespace kirim::realtime
