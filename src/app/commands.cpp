@@ -22,6 +22,7 @@
 #include "realtime/bus.h"
 #include "realtime/http_api.h"
 #include "realtime/hub.h"
+#include "realtime/webhooks.h"
 #include "realtime/ws_session.h"
 
 namespace kirim::app {
@@ -126,7 +127,9 @@ int run_serve(const Config& c) {
 
   auto apps = realtime::apps_from_environment();
   if (!apps.ok()) return fail(apps.error());
-  realtime::Hub hub(clock);  // outlives the server, which closes its connections first
+  realtime::Webhooks webhooks(clock, realtime::curl_poster());
+  webhooks.start();
+  realtime::Hub hub(clock, &webhooks);  // outlives the server, which closes its connections first
 
   metrics::Registry registry;
   http::Router router;
@@ -140,6 +143,16 @@ int run_serve(const Config& c) {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(hub.connections())}};
   });
+  registry.gauge("kirim_realtime_webhooks_pending", "Webhook events and retries waiting",
+                 [&webhooks] {
+                   return std::vector<std::pair<metrics::Labels, double>>{
+                       {{}, static_cast<double>(webhooks.pending())}};
+                 });
+  registry.gauge("kirim_realtime_webhook_failures", "Webhooks given up on (a counter)",
+                 [&webhooks] {
+                   return std::vector<std::pair<metrics::Labels, double>>{
+                       {{}, static_cast<double>(webhooks.failures())}};
+                 });
 
   const auto web_root = find_web_root(c.web_root);
   auto files = http::StaticFiles::load(web_root);

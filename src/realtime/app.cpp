@@ -36,6 +36,16 @@ Result<Apps> apps_from_environment() {
     a.id = id;
     a.key = key;
     a.secret = secret;
+    // KIRIM_REALTIME_WEBHOOK_URL: one URL, or several separated by commas.
+    if (const char* hooks = std::getenv("KIRIM_REALTIME_WEBHOOK_URL"); hooks && *hooks) {
+      std::string_view rest = hooks;
+      while (!rest.empty()) {
+        const auto comma = rest.find(',');
+        const auto url = rest.substr(0, comma);
+        if (!url.empty()) a.webhook_urls.emplace_back(url);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      }
+    }
     apps.push_back(std::move(a));
   }
   App own;

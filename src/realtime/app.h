@@ -24,6 +24,7 @@ struct App {
   std::size_t max_channels_per_event = 100;
   std::size_t max_batch_events = 10;
   std::int64_t cache_ttl_s = 1800;  // how long a cache channel keeps its last event
+  std::vector<std::string> webhook_urls;
 };
 
 // The apps the hub serves, looked up by key (WebSocket) or id (HTTP API). Read-only after load;

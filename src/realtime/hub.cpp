@@ -210,6 +210,8 @@ void Hub::subscribe(PeerState& ps, const std::string& channel, std::string_view 
     }
     if (first) {
       m = ch.members.emplace(user.key, Member{user.id_json, user.info_json, 0}).first;
+      hook(app, "member_added", channel + "\n" + user.key,
+           "\"channel\":" + json_string(channel) + ",\"user_id\":" + json_string(user.key));
       const std::string added =
           "{\"user_id\":" + user.id_json + ",\"user_info\":" + user.info_json + "}";
       fan_out(st, channel,
@@ -229,6 +231,9 @@ void Hub::subscribe(PeerState& ps, const std::string& channel, std::string_view 
     succeeded_data = "{\"presence\":{\"ids\":[" + ids + "],\"hash\":{" + hash +
                      "},\"count\":" + std::to_string(ch.members.size()) + "}}";
   }
+  if (ch.subscribers.empty()) {
+    hook(app, "channel_occupied", channel, "\"channel\":" + json_string(channel));
+  }
   ch.subscribers.insert(ps.peer.get());
   ps.channels[channel] = type->kind == ChannelKind::presence ? user.key : "";
   out.emplace_back(ps.peer, make_frame(frame("pusher_internal:subscription_succeeded", channel,
@@ -239,6 +244,7 @@ void Hub::subscribe(PeerState& ps, const std::string& channel, std::string_view 
       out.emplace_back(ps.peer, make_frame(c->second.frame));
     } else {
       out.emplace_back(ps.peer, make_frame(frame("pusher:cache_miss", channel, {})));
+      hook(app, "cache_miss", channel, "\"channel\":" + json_string(channel));
     }
   }
 }
@@ -257,13 +263,18 @@ void Hub::unsubscribe(PeerState& ps, Peer* peer, const std::string& channel, Out
     auto m = ch.members.find(user_key);
     if (m != ch.members.end() && --m->second.connections == 0) {
       const std::string removed = "{\"user_id\":" + m->second.id_json + "}";
+      hook(*ps.app, "member_removed", channel + "\n" + user_key,
+           "\"channel\":" + json_string(channel) + ",\"user_id\":" + json_string(user_key));
       ch.members.erase(m);
       fan_out(st, channel,
               make_frame(frame("pusher_internal:member_removed", channel, json_string(removed))),
               nullptr, out);
     }
   }
-  if (ch.subscribers.empty()) st.channels.erase(it);
+  if (ch.subscribers.empty()) {
+    hook(*ps.app, "channel_vacated", channel, "\"channel\":" + json_string(channel));
+    st.channels.erase(it);
+  }
 }
 
 void Hub::signin(PeerState& ps, std::string_view auth, std::string_view user_data, Outbox& out) {
@@ -321,6 +332,11 @@ void Hub::client_event(PeerState& ps, Peer* peer, std::string_view event,
   if (++ps.rate_count > app.client_events_per_second) {
     return reject("Client event rejected due to rate limit");
   }
+  std::string fields = "\"channel\":" + json_string(channel) + ",\"event\":" + json_string(event) +
+                       ",\"data\":" + json_string(data_json) +
+                       ",\"socket_id\":" + json_string(ps.socket_id);
+  if (type->kind == ChannelKind::presence) fields += ",\"user_id\":" + json_string(mine->second);
+  hook(app, "client_event", channel, fields);
   std::string f = frame(event, channel, data_json);
   if (type->kind == ChannelKind::presence) {
     f.pop_back();

@@ -14,6 +14,7 @@
 #include "core/result.h"
 #include "realtime/app.h"
 #include "realtime/protocol.h"
+#include "realtime/webhooks.h"
 
 namespace kirim::realtime {
 
@@ -40,7 +41,9 @@ struct ChannelInfo {
 // outside the lock. Owns the Peers it knows until they disconnect or clear() is called.
 class Hub {
  public:
-  explicit Hub(const Clock& clock) : clock_(clock) {}
+  // webhooks may be null (no webhooks); it must outlive the hub.
+  explicit Hub(const Clock& clock, Webhooks* webhooks = nullptr)
+      : clock_(clock), webhooks_(webhooks) {}
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
@@ -122,7 +125,12 @@ class Hub {
   static void deliver(Outbox& out);
   ChannelInfo info_locked(AppState& st, const std::string& name);
 
+  void hook(const App& app, const char* name, const std::string& key, const std::string& fields) {
+    if (webhooks_ != nullptr) webhooks_->emit(app, name, key, fields);
+  }
+
   const Clock& clock_;
+  Webhooks* webhooks_;
   mutable std::mutex mu_;
   std::unordered_map<Peer*, PeerState> peers_;     // guarded by mu_
   std::unordered_map<const App*, AppState> apps_;  // guarded by mu_

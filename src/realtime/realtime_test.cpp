@@ -5,6 +5,7 @@
 #include "core/crypto.h"
 #include "realtime/hub.h"
 #include "realtime/protocol.h"
+#include "realtime/webhooks.h"
 
 namespace kirim::realtime {
 namespace {
@@ -201,6 +202,105 @@ TEST_F(HubTest, MalformedFramesGetAnErrorAndChangeNothing) {
     EXPECT_NE(a->frames.back().find("4200"), std::string::npos) << bad;
   }
   EXPECT_EQ(hub_.connections(), 1u);
+}
+
+class WebhooksTest : public ::testing::Test {
+ protected:
+  WebhooksTest() {
+    app_.key = "key";
+    app_.secret = "secret";
+    app_.webhook_urls = {"http://hooks.test/a"};
+  }
+  struct Sent {
+    std::string url, key, signature, body;
+  };
+  ManualClock clock_;
+  App app_;
+  std::vector<Sent> sent_;
+  bool up_ = true;
+  Webhooks hooks_{clock_, [this](const std::string& url, const std::string& key,
+                                 const std::string& signature, const std::string& body) {
+                    sent_.push_back({url, key, signature, body});
+                    return up_;
+                  }};
+};
+
+TEST_F(WebhooksTest, EventsOfOneMomentShareASignedRequest) {
+  hooks_.emit(app_, "channel_occupied", "c", R"("channel":"c")");
+  hooks_.emit(app_, "client_event", "c", R"("channel":"c","event":"client-x","data":"{}")");
+  EXPECT_EQ(hooks_.flush_due(), 1u);
+  ASSERT_EQ(sent_.size(), 1u);
+  const auto body = boost::json::parse(sent_[0].body).as_object();
+  EXPECT_EQ(body.at("events").as_array().size(), 2u);
+  EXPECT_EQ(body.at("events").as_array()[0].as_object().at("name").as_string(), "channel_occupied");
+  EXPECT_EQ(sent_[0].key, "key");
+  EXPECT_EQ(sent_[0].signature, sign("secret", sent_[0].body));
+}
+
+TEST_F(WebhooksTest, ALeaveWaitsThreeSecondsAndAReturnCancelsBoth) {
+  hooks_.emit(app_, "channel_vacated", "c", R"("channel":"c")");
+  hooks_.emit(app_, "channel_occupied", "c", R"("channel":"c")");  // a page reload
+  clock_.advance(std::chrono::milliseconds(kLeaveDelayMs));
+  EXPECT_EQ(hooks_.flush_due(), 0u);
+  hooks_.emit(app_, "member_removed", "c\n1", R"("channel":"c","user_id":"1")");
+  clock_.advance(std::chrono::milliseconds(kLeaveDelayMs - 1));
+  EXPECT_EQ(hooks_.flush_due(), 0u);
+  clock_.advance(std::chrono::milliseconds(1));
+  EXPECT_EQ(hooks_.flush_due(), 1u);
+  EXPECT_NE(sent_.back().body.find("member_removed"), std::string::npos);
+}
+
+TEST_F(WebhooksTest, FailuresAreRetriedWithBackoffForFiveMinutes) {
+  up_ = false;
+  hooks_.emit(app_, "cache_miss", "c", R"("channel":"c")");
+  EXPECT_EQ(hooks_.flush_due(), 1u);
+  EXPECT_EQ(hooks_.flush_due(), 0u);  // not yet due again
+  std::int64_t waited = 0;
+  std::int64_t backoff = kFirstRetryMs;
+  int attempts = 1;
+  while (hooks_.pending() > 0) {
+    clock_.advance(std::chrono::milliseconds(backoff));
+    waited += backoff;
+    backoff *= 2;
+    attempts += static_cast<int>(hooks_.flush_due());
+  }
+  EXPECT_LE(waited, kRetryForMs);
+  EXPECT_GE(attempts, 8);
+  EXPECT_EQ(hooks_.failures(), 1u);
+  EXPECT_EQ(sent_.front().body, sent_.back().body);  // the same request each time
+}
+
+TEST_F(WebhooksTest, AppsWithoutUrlsQueueNothing) {
+  App quiet;
+  hooks_.emit(quiet, "channel_occupied", "c", R"("channel":"c")");
+  EXPECT_EQ(hooks_.pending(), 0u);
+}
+
+TEST_F(HubTest, HubAnnouncesOccupiedAndVacatedOnce) {
+  std::vector<std::string> bodies;
+  Webhooks hooks(clock_, [&](const std::string&, const std::string&, const std::string&,
+                             const std::string& body) {
+    bodies.push_back(body);
+    return true;
+  });
+  app_.webhook_urls = {"http://hooks.test"};
+  Hub hub(clock_, &hooks);
+  auto a = std::make_shared<FakePeer>();
+  auto b = std::make_shared<FakePeer>();
+  hub.connect(a, app_, "1.1");
+  hub.connect(b, app_, "2.2");
+  for (auto* p : {a.get(), b.get()}) {
+    hub.on_message(p, R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
+  }
+  hooks.flush_due();
+  ASSERT_EQ(bodies.size(), 1u);
+  EXPECT_EQ(boost::json::parse(bodies[0]).at("events").as_array().size(), 1u);
+  hub.disconnect(a.get());
+  hub.disconnect(b.get());
+  clock_.advance(std::chrono::milliseconds(kLeaveDelayMs));
+  hooks.flush_due();
+  ASSERT_EQ(bodies.size(), 2u);
+  EXPECT_NE(bodies[1].find("channel_vacated"), std::string::npos);
 }
 
 }  // namespace

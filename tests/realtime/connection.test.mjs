@@ -37,6 +37,13 @@ test('unknown extra query parameters are accepted', async () => {
   await c.roundTrip();
 });
 
+test('a path prefix before /app/{key} is accepted (pusher-js wsPath)', async () => {
+  const c = await rt.connect({ path: '/realtime/app/app-key?protocol=7&client=js&version=8.6.0&flash=false' });
+  await c.subscribeOk('prefixed');
+  const p = await connected(rt.pusher({ extra: { wsPath: '/some/prefix' } }));
+  assert.match(p.connection.socket_id, SOCKET_ID);
+});
+
 async function refused(opts, code) {
   const c = await rt.raw(opts);
   const err = await c.take('pusher:error', `pusher:error ${code}`);
