@@ -143,16 +143,37 @@ int run_serve(const Config& c) {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(hub.connections())}};
   });
+  registry.gauge("kirim_realtime_subscriptions", "Channel subscriptions", [&hub] {
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{}, static_cast<double>(hub.subscriptions())}};
+  });
+  registry.counter_fn("kirim_realtime_frames_total", "WebSocket frames by direction", [] {
+    const auto n = realtime::ws_counters();
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{{"direction", "in"}}, static_cast<double>(n.frames_in)},
+        {{{"direction", "out"}}, static_cast<double>(n.frames_out)}};
+  });
+  registry.counter_fn("kirim_realtime_bytes_total", "WebSocket payload bytes by direction", [] {
+    const auto n = realtime::ws_counters();
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{{"direction", "in"}}, static_cast<double>(n.bytes_in)},
+        {{{"direction", "out"}}, static_cast<double>(n.bytes_out)}};
+  });
+  registry.counter_fn("kirim_realtime_connections_total", "WebSocket connections by outcome", [] {
+    const auto n = realtime::ws_counters();
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{{"outcome", "accepted"}}, static_cast<double>(n.connections)},
+        {{{"outcome", "refused"}}, static_cast<double>(n.refused)}};
+  });
   registry.gauge("kirim_realtime_webhooks_pending", "Webhook events and retries waiting",
                  [&webhooks] {
                    return std::vector<std::pair<metrics::Labels, double>>{
                        {{}, static_cast<double>(webhooks.pending())}};
                  });
-  registry.gauge("kirim_realtime_webhook_failures", "Webhooks given up on (a counter)",
-                 [&webhooks] {
-                   return std::vector<std::pair<metrics::Labels, double>>{
-                       {{}, static_cast<double>(webhooks.failures())}};
-                 });
+  registry.counter_fn("kirim_realtime_webhook_failures", "Webhooks given up on", [&webhooks] {
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{}, static_cast<double>(webhooks.failures())}};
+  });
 
   const auto web_root = find_web_root(c.web_root);
   auto files = http::StaticFiles::load(web_root);
@@ -174,7 +195,10 @@ int run_serve(const Config& c) {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(server.open_connections())}};
   });
-  server.add_upgrade("/app/", realtime::websocket_handler(hub, apps.value()));
+  // pusher-js may put a path prefix before /app/{key} (its wsPath option).
+  server.add_upgrade(
+      [](std::string_view path) { return path.find("/app/") != std::string_view::npos; },
+      realtime::websocket_handler(hub, apps.value()));
   server.on_shutdown([&hub] {
     hub.close_all();  // 4200: clients reconnect to another node or after the restart
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);

@@ -135,6 +135,11 @@ void Registry::gauge(const std::string& name, const std::string& help, GaugeFn f
   family(name, help, "gauge").gauge = std::move(fn);
 }
 
+void Registry::counter_fn(const std::string& name, const std::string& help, GaugeFn fn) {
+  std::unique_lock lock(mu_);
+  family(name, help, "counter").gauge = std::move(fn);
+}
+
 std::string Registry::render() const {
   std::string out;
   std::shared_lock lock(mu_);

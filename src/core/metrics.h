@@ -59,6 +59,8 @@ class Registry {
   // A gauge whose samples are read when /metrics is rendered.
   using GaugeFn = std::function<std::vector<std::pair<Labels, double>>()>;
   void gauge(const std::string& name, const std::string& help, GaugeFn fn);
+  // A counter kept elsewhere (an atomic of another module), read when /metrics is rendered.
+  void counter_fn(const std::string& name, const std::string& help, GaugeFn fn);
 
   [[nodiscard]] std::string render() const;
 

@@ -139,7 +139,7 @@ struct Server::Impl {
   asio::thread_pool blocking;
   tcp::acceptor acceptor;
   std::vector<std::thread> threads;
-  std::vector<std::pair<std::string, UpgradeHandler>> upgrades;
+  std::vector<std::pair<std::function<bool(std::string_view)>, UpgradeHandler>> upgrades;
   std::vector<std::function<void()>> shutdown_hooks;
   std::atomic<bool> stopping{false};
   std::atomic<bool> stopped{false};
@@ -354,8 +354,10 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
       auto& req = parser.get();
       // An upgrade to a registered path leaves this server's hands.
       if (beast::websocket::is_upgrade(req)) {
-        for (const auto& [prefix, handler] : upgrades) {
-          if (req.target().starts_with(prefix)) {
+        const std::string_view target = req.target();
+        const auto path = target.substr(0, target.find('?'));
+        for (const auto& [matches, handler] : upgrades) {
+          if (matches(path)) {
             auto up = std::unique_ptr<Upgrade>(
                 new Upgrade{std::move(stream), parser.release(), std::move(buffer), remote});
             {
@@ -467,7 +469,14 @@ void Server::on_shutdown(std::function<void()> hook) {
 }
 
 void Server::add_upgrade(std::string path_prefix, UpgradeHandler handler) {
-  impl_->upgrades.emplace_back(std::move(path_prefix), std::move(handler));
+  add_upgrade(
+      [prefix = std::move(path_prefix)](std::string_view path) { return path.starts_with(prefix); },
+      std::move(handler));
+}
+
+void Server::add_upgrade(std::function<bool(std::string_view path)> matches,
+                         UpgradeHandler handler) {
+  impl_->upgrades.emplace_back(std::move(matches), std::move(handler));
 }
 
 Result<void> Server::start() {

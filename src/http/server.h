@@ -49,6 +49,8 @@ class Server {
   // Upgrade requests whose path starts with prefix go to handler, which owns the connection from
   // then on. Call before start().
   void add_upgrade(std::string path_prefix, UpgradeHandler handler);
+  // The same for paths the predicate accepts (it sees the path without the query).
+  void add_upgrade(std::function<bool(std::string_view path)> matches, UpgradeHandler handler);
   // Runs first thing in shutdown(), while the event loop still runs (e.g. to close WebSockets).
   void on_shutdown(std::function<void()> hook);
 

@@ -472,6 +472,14 @@ void Hub::close_all() {
     ps.peer->close(4200, "Server closed. Please reconnect shortly.");
 }
 
+std::size_t Hub::subscriptions() const {
+  std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [p, ps] : peers_)
+    n += ps.channels.size();
+  return n;
+}
+
 std::size_t Hub::connections() const {
   std::lock_guard lock(mu_);
   return peers_.size();

@@ -72,6 +72,8 @@ class Hub {
   // Asks every connection to reconnect (4200) and forgets them all (shutdown).
   void close_all();
   [[nodiscard]] std::size_t connections() const;
+  // Channel subscriptions across all connections.
+  [[nodiscard]] std::size_t subscriptions() const;
 
  private:
   struct Member {

@@ -1,5 +1,6 @@
 #include "realtime/ws_session.h"
 
+#include <array>
 #include <atomic>
 #include <deque>
 
@@ -37,6 +38,8 @@ websocket::close_reason make_reason(int code, std::string_view message) {
 // stream's executor); send() and close() post there. Lives as long as its read loop or a
 // pending write holds it.
 std::atomic<std::size_t> live_peers{0};
+std::atomic<std::uint64_t> total_connections{0}, total_refused{0}, total_frames_in{0},
+    total_bytes_in{0}, total_frames_out{0}, total_bytes_out{0};
 
 class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
  public:
@@ -89,6 +92,8 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
         self->closed_ = true;
         break;
       }
+      total_frames_out.fetch_add(1, std::memory_order_relaxed);
+      total_bytes_out.fetch_add(f->size(), std::memory_order_relaxed);
     }
     if (self->closing_ && !self->closed_) {
       self->closed_ = true;
@@ -107,6 +112,7 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
 
 // Refuses a connection the Pusher way: an error frame, then a close with the same code.
 asio::awaitable<void> refuse(Stream& ws, int code, std::string message) {
+  total_refused.fetch_add(1, std::memory_order_relaxed);
   ws.text(true);
   const auto f = error_frame(code, message);
   auto [wec, n] = co_await ws.async_write(asio::buffer(f), use_tuple);
@@ -160,12 +166,17 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
   }
 
   auto peer = std::make_shared<WsPeer>(std::move(stream));
+  total_connections.fetch_add(1, std::memory_order_relaxed);
   hub.connect(peer, *app, new_socket_id());
   beast::flat_buffer buffer;
+  boost::system::error_code read_ec;
   while (true) {
     auto [ec, n] = co_await peer->ws().async_read(buffer, use_tuple);
     (void)n;
+    read_ec = ec;
     if (ec) break;
+    total_frames_in.fetch_add(1, std::memory_order_relaxed);
+    total_bytes_in.fetch_add(buffer.size(), std::memory_order_relaxed);
     if (!peer->ws().got_text()) {
       peer->send(std::make_shared<const std::string>(
           error_frame(4200, "Binary frames are not supported.")));
@@ -177,12 +188,31 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
     buffer.consume(buffer.size());
   }
   hub.disconnect(peer.get());
+  if (read_ec && read_ec != websocket::error::closed) {
+    // Refused mid-message (too big) or failed: the client may still be sending. Closing with
+    // unread data would reset the connection and could destroy the close frame Beast sent before
+    // the client reads it, so read and drop for a moment first.
+    auto& tcp = peer->ws().next_layer();
+    tcp.expires_after(kLingerTimeout);
+    std::array<char, 16 * 1024> sink;
+    std::size_t drained = 0;
+    while (drained < kLingerBytes) {
+      auto [dec, dn] = co_await tcp.async_read_some(asio::buffer(sink), use_tuple);
+      if (dec) break;
+      drained += dn;
+    }
+  }
 }
 
 }  // namespace
 
 std::size_t open_websockets() {
   return live_peers.load();
+}
+
+WsCounters ws_counters() {
+  return WsCounters{total_connections.load(), total_refused.load(),    total_frames_in.load(),
+                    total_bytes_in.load(),    total_frames_out.load(), total_bytes_out.load()};
 }
 
 http::UpgradeHandler websocket_handler(Hub& hub, const Apps& apps) {

@@ -18,7 +18,7 @@ test('a client that does not read is closed with 4100; readers on the same chann
 
   slow.ws._socket.pause(); // stop reading: the kernel buffers fill, then the server's queue
   const data = 'x'.repeat(5000);
-  const REQUESTS = 80; // 8000 frames of 5 KB for the slow client
+  const REQUESTS = 120; // 12 000 frames of 5 KB (60 MB) for the slow client: far over 4096 queued frames plus socket buffers
   for (let i = 0; i < REQUESTS; i++) {
     const res = await rt.api.trigger(channels, 'bulk', data);
     assert.equal(res.status, 200);

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { realtimeForFile, RawClient, dataJson, SOCKET_ID, deadline, connected, WAIT_MS } from './harness.mjs';
+import { realtimeForFile, dataJson, SOCKET_ID, deadline, connected, PusherJS } from './harness.mjs';
 
 const rt = realtimeForFile();
 
@@ -99,7 +99,7 @@ test('pusher-js 8.6.0 connects and gets a socket id', async () => {
 });
 
 test('pusher-js with an unknown key is refused and does not reconnect (state failed/disconnected)', async () => {
-  const p = new (await import('pusher-js')).default('nope', {
+  const p = new PusherJS('nope', {
     wsHost: '127.0.0.1', wsPort: rt.port, forceTLS: false, enabledTransports: ['ws'], cluster: 'mt1', disableStats: true,
   });
   rt.track(() => p.disconnect());
@@ -119,7 +119,6 @@ test('many connections can come and go; the server keeps answering', async () =>
   for (const c of batch.slice(15)) await c.close();
   const c = await rt.connect();
   await c.roundTrip();
-  assert.ok(WAIT_MS > 0);
   const p = await connected(rt.pusher());
   assert.equal(p.connection.state, 'connected');
 });

@@ -36,13 +36,14 @@ export const SOCKET_ID = /^\d+\.\d+$/;
 // ---------------------------------------------------------------------------------------------
 // Waiting
 
-// Resolves what `promise` resolves, or rejects after `ms` with a message naming `what`.
+// Resolves what `promise` resolves, or rejects after `ms` with a message naming `what` (a
+// string, or a function giving one at that moment).
 export function deadline(promise, what = 'event', ms = WAIT_MS) {
   let timer;
   return Promise.race([
     promise,
     new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${typeof what === 'function' ? what() : what}`)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
 }
@@ -140,7 +141,7 @@ export class RawClient {
       waiter = { pred: p, resolve, reject, what: label };
       this.waiters.push(waiter);
     });
-    return deadline(promise, `${label}; received so far: ${this.describe()}`, ms).finally(() => {
+    return deadline(promise, () => `${label}; received so far: ${this.describe()}`, ms).finally(() => {
       const k = this.waiters.indexOf(waiter);
       if (k >= 0) this.waiters.splice(k, 1);
     });
@@ -325,7 +326,7 @@ export function reachState(client, state) {
       if (current === state) { client.connection.unbind('state_change', onState); resolve(); }
     };
     client.connection.bind('state_change', onState);
-  }), `pusher-js state ${state} (went through: ${seen.join(' -> ')})`);
+  }), () => `pusher-js state ${state} (went through: ${seen.join(' -> ') || 'nothing'})`);
 }
 
 // Subscribes a pusher-js client and waits for pusher:subscription_succeeded (rejects on

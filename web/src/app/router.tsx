@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
+import { RealtimeRoot } from './realtime-root';
 import { RequireAuth } from './require-auth';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
@@ -13,21 +14,26 @@ export const routes: RouteObject[] = [
     element: <RequireAuth />,
     children: [
       {
-        element: <AppLayout />,
+        element: <RealtimeRoot />,
         children: [
-          { index: true, element: <DashboardRoute /> },
           {
-            path: 'settings',
-            element: <SettingsLayout />,
+            element: <AppLayout />,
             children: [
-              { index: true, element: <Navigate to="profile" replace /> },
-              { path: 'profile', element: <ProfileRoute /> },
-              { path: 'workspace', element: <WorkspaceRoute /> },
-              { path: 'users', element: <UsersRoute /> },
-              { path: 'tokens', element: <TokensRoute /> },
+              { index: true, element: <DashboardRoute /> },
+              {
+                path: 'settings',
+                element: <SettingsLayout />,
+                children: [
+                  { index: true, element: <Navigate to="profile" replace /> },
+                  { path: 'profile', element: <ProfileRoute /> },
+                  { path: 'workspace', element: <WorkspaceRoute /> },
+                  { path: 'users', element: <UsersRoute /> },
+                  { path: 'tokens', element: <TokensRoute /> },
+                ],
+              },
+              { path: '*', element: <NotFoundRoute /> },
             ],
           },
-          { path: '*', element: <NotFoundRoute /> },
         ],
       },
     ],

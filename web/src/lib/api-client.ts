@@ -79,7 +79,8 @@ function readCookie(name: string): string | null {
   return null;
 }
 
-function currentCsrfToken(): string | null {
+/** The token for the `X-CSRF-Token` header of a write; also sent by the realtime client. */
+export function currentCsrfToken(): string | null {
   return readCookie(csrfCookieName) ?? rememberedCsrfToken;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatRelative, formatWaitMinutes } from './format';
+import { formatRelative, formatWaitMinutes, initials } from './format';
 
 describe('formatWaitMinutes', () => {
   it('rounds up so that the wait is long enough', () => {
@@ -16,5 +16,14 @@ describe('formatRelative', () => {
     expect(formatRelative('2026-11-25T11:59:30Z', now)).toBe('just now');
     expect(formatRelative('2026-11-25T09:00:00Z', now)).toMatch(/3 hours ago/);
     expect(formatRelative('2026-11-22T12:00:00Z', now)).toMatch(/3 days ago/);
+  });
+});
+
+describe('initials', () => {
+  it('takes the first letter of the first two words', () => {
+    expect(initials('Olivia Owner')).toBe('OO');
+    expect(initials('  owner ')).toBe('O');
+    expect(initials('Ana Maria de Souza')).toBe('AM');
+    expect(initials('')).toBe('?');
   });
 });

@@ -3,6 +3,7 @@ const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
   dateStyle: 'medium',
   timeStyle: 'short',
 });
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 const relativeFormat = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
 
 export function formatDate(iso: string): string {
@@ -11,6 +12,11 @@ export function formatDate(iso: string): string {
 
 export function formatDateTime(iso: string): string {
   return dateTimeFormat.format(new Date(iso));
+}
+
+/** "14:03:27": for things that happened during this visit. */
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
 }
 
 const units: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -35,4 +41,15 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
 export function formatWaitMinutes(seconds: number): string {
   const minutes = Math.max(1, Math.ceil(seconds / 60));
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** "OO" for "Olivia Owner", "O" for "Owner": what an avatar shows. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  return parts.length === 0
+    ? '?'
+    : parts
+        .slice(0, 2)
+        .map((part) => part[0]!.toUpperCase())
+        .join('');
 }

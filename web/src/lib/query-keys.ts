@@ -6,4 +6,5 @@ export const queryKeys = {
   users: ['users'] as const,
   tokens: ['tokens'] as const,
   readiness: ['readiness'] as const,
+  realtime: ['realtime'] as const,
 };

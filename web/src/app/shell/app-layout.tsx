@@ -18,6 +18,7 @@ import { KirimLogo } from '@/components/kirim-logo';
 import { useLogout } from '@/features/auth/api/logout';
 import { useSignedInMe } from '@/lib/auth';
 import type { Command } from '@/lib/commands/registry';
+import { useRealtime } from '@/lib/realtime/context';
 import { useShortcuts } from '@/lib/commands/use-shortcuts';
 import {
   type AppCommandContext,
@@ -26,6 +27,7 @@ import {
   goToSettings,
   showShortcutHelp,
 } from '../commands';
+import { OnlineIndicator } from './online-indicator';
 import { ShortcutHelpModal } from './shortcut-help-modal';
 import { ShortcutKeys } from './shortcut-keys';
 import { UserMenu } from './user-menu';
@@ -63,6 +65,7 @@ export function AppLayout() {
   const [navbarOpened, navbar] = useDisclosure(false);
   const [helpOpened, help] = useDisclosure(false);
   const logout = useLogout();
+  const realtime = useRealtime();
 
   useShortcuts(appCommands, {
     navigate: (to) => {
@@ -72,7 +75,9 @@ export function AppLayout() {
     openShortcutHelp: help.open,
   });
 
-  const onLogout = () =>
+  const onLogout = () => {
+    // Leave the presence channel at once, so that teammates see this person go.
+    realtime.disconnect();
     logout.mutate(undefined, {
       onSettled: (_data, error) => {
         void navigate('/login', { replace: true });
@@ -85,6 +90,7 @@ export function AppLayout() {
         }
       },
     });
+  };
 
   return (
     <AppShell
@@ -111,6 +117,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <OnlineIndicator selfEmail={me.user.email} />
             <Tooltip label={`Keyboard shortcuts (${showShortcutHelp.shortcut.join(' ')})`}>
               <ActionIcon
                 variant="subtle"

@@ -2,16 +2,7 @@ import { Avatar, Badge, Group, Menu, Text, UnstyledButton } from '@mantine/core'
 import { IconChevronDown, IconLogout, IconUser } from '@tabler/icons-react';
 import type { Me } from '@/lib/auth';
 import { roleLabels } from '@/lib/authorization';
-
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return parts.length === 0
-    ? '?'
-    : parts
-        .slice(0, 2)
-        .map((part) => part[0]!.toUpperCase())
-        .join('');
-}
+import { initials } from '@/lib/format';
 
 interface UserMenuProps {
   me: Me;

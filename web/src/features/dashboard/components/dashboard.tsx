@@ -1,6 +1,7 @@
 import { SimpleGrid, Stack } from '@mantine/core';
 import type { Me } from '@/lib/auth';
 import { NextStepsCard } from './next-steps-card';
+import { RealtimeCard } from './realtime-card';
 import { SystemCard } from './system-card';
 import { WelcomeCard } from './welcome-card';
 
@@ -12,6 +13,7 @@ export function Dashboard({ me }: { me: Me }) {
         <NextStepsCard me={me} />
         <SystemCard />
       </SimpleGrid>
+      <RealtimeCard me={me} />
     </Stack>
   );
 }
