@@ -52,6 +52,7 @@ void add_settings(CLI::App& cmd, SettingInputs& in, bool all) {
 // Applies defaults, then the file, then the environment and flags (CLI11 has read both).
 Result<Config> resolve(SettingInputs& in) {
   Config c;
+  c.config_file = in.config_path;
   std::map<std::string, std::string> from_file;
   if (!in.config_path.empty()) {
     KIRIM_ASSIGN_OR_RETURN(from_file, read_config_file(in.config_path));
@@ -125,7 +126,7 @@ int run_serve(const Config& c) {
               << (b.password.empty() ? "" : "  This password is shown only now.\n") << std::endl;
   }
 
-  auto apps = realtime::apps_from_environment();
+  auto apps = realtime::load_apps(c.config_file);
   if (!apps.ok()) return fail(apps.error());
   realtime::Webhooks webhooks(clock, realtime::curl_poster());
   webhooks.start();

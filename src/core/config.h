@@ -31,6 +31,8 @@ struct Config {
   std::string secure_cookies = "auto";  // auto (when the request came over TLS) | always | never
   std::string admin_email;
   std::string admin_password;
+  std::string
+      config_file;  // the TOML file the settings came from, if any (other sections live there)
 
   // The database URL after defaults: database, or sqlite:<data_dir>/kirim.db.
   [[nodiscard]] std::string database_url() const;

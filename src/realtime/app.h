@@ -40,8 +40,10 @@ class Apps {
   std::vector<App> apps_;
 };
 
-// Apps from KIRIM_REALTIME_APP_ID / _KEY / _SECRET (client events on, as Laravel setups expect)
-// plus Kirim's own app for its web app, whose secret is generated per process.
-[[nodiscard]] Result<Apps> apps_from_environment();
+// The apps of a TOML file's [[realtime.apps]] tables (none when path is empty), then the one of
+// KIRIM_REALTIME_APP_ID / _KEY / _SECRET (client events on, as Laravel setups expect), then
+// Kirim's own app for its web app, whose secret is generated per process. Duplicate ids or keys
+// and missing or mistyped fields are errors that name the app and the field.
+[[nodiscard]] Result<Apps> load_apps(const std::string& config_path);
 
 }  // namespace kirim::realtime

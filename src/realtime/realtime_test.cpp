@@ -1,6 +1,10 @@
+#include <filesystem>
+#include <fstream>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "core/crypto.h"
 #include "realtime/hub.h"
@@ -202,6 +206,59 @@ TEST_F(HubTest, MalformedFramesGetAnErrorAndChangeNothing) {
     EXPECT_NE(a->frames.back().find("4200"), std::string::npos) << bad;
   }
   EXPECT_EQ(hub_.connections(), 1u);
+}
+
+class AppsFile : public ::testing::Test {
+ protected:
+  std::string write(const std::string& text) {
+    path_ = std::filesystem::temp_directory_path() /
+            ("kirim-apps-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    std::ofstream(path_) << text;
+    return path_.string();
+  }
+  void TearDown() override { std::filesystem::remove(path_); }
+  std::filesystem::path path_;
+};
+
+TEST_F(AppsFile, ReadsAppsWithTheirSwitchesAndKeepsKirimsOwn) {
+  auto apps = load_apps(write(R"(
+[[realtime.apps]]
+id = "1"
+key = "k1"
+secret = "s1"
+client_events = false
+webhooks = ["http://127.0.0.1:9/hooks"]
+max_presence_members = 50
+
+[[realtime.apps]]
+id = "2"
+key = "k2"
+secret = "s2"
+)"));
+  ASSERT_TRUE(apps.ok()) << apps.error().message;
+  const App* one = apps->by_key("k1");
+  ASSERT_NE(one, nullptr);
+  EXPECT_FALSE(one->client_events);
+  EXPECT_EQ(one->max_presence_members, 50u);
+  EXPECT_EQ(one->webhook_urls, std::vector<std::string>{"http://127.0.0.1:9/hooks"});
+  EXPECT_TRUE(apps->by_id("2")->client_events);
+  EXPECT_NE(apps->by_key("kirim-web"), nullptr);
+}
+
+TEST_F(AppsFile, NamesTheAppAndFieldThatIsWrong) {
+  auto missing = load_apps(write("[[realtime.apps]]\nid = \"1\"\nkey = \"k\"\n"));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("realtime.apps #1: secret"), std::string::npos);
+  auto dup =
+      load_apps(write("[[realtime.apps]]\nid='1'\nkey='k'\nsecret='s'\n"
+                      "[[realtime.apps]]\nid='2'\nkey='k'\nsecret='s'\n"));
+  ASSERT_FALSE(dup.ok());
+  auto bad =
+      load_apps(write("[[realtime.apps]]\nid='1'\nkey='k'\nsecret='s'\n"
+                      "max_event_bytes = 'lots'\n"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("max_event_bytes"), std::string::npos);
 }
 
 class WebhooksTest : public ::testing::Test {
