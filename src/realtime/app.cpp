@@ -67,6 +67,7 @@ Result<void> read_file_apps(const std::string& path, std::vector<App>& apps) {
       return {};
     };
     KIRIM_TRY(number("activity_timeout", a.activity_timeout_s, 1, 3600));
+    KIRIM_TRY(number("max_connections", a.max_connections, 0, 10'000'000));
     KIRIM_TRY(number("max_presence_members", a.max_presence_members, 1, 100'000));
     KIRIM_TRY(number("max_user_info_bytes", a.max_user_info_bytes, 16, 1 << 20));
     KIRIM_TRY(number("max_event_bytes", a.max_event_bytes, 16, 1 << 20));

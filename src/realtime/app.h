@@ -25,6 +25,7 @@ struct App {
   std::size_t max_batch_events = 10;
   std::int64_t cache_ttl_s = 1800;  // how long a cache channel keeps its last event
   std::vector<std::string> webhook_urls;
+  std::size_t max_connections = 0;  // 0: no quota; above it new connections get 4004
 };
 
 // The apps the hub serves, looked up by key (WebSocket) or id (HTTP API). Read-only after load;

@@ -48,9 +48,12 @@ std::optional<PresenceUser> parse_channel_data(std::string_view channel_data) {
 
 }  // namespace
 
-void Hub::connect(const std::shared_ptr<Peer>& peer, const App& app, const std::string& socket_id) {
+bool Hub::connect(const std::shared_ptr<Peer>& peer, const App& app, const std::string& socket_id) {
   {
     std::lock_guard lock(mu_);
+    auto& st = apps_[&app];
+    if (app.max_connections != 0 && st.connections >= app.max_connections) return false;
+    ++st.connections;
     PeerState ps;
     ps.app = &app;
     ps.socket_id = socket_id;
@@ -60,6 +63,7 @@ void Hub::connect(const std::shared_ptr<Peer>& peer, const App& app, const std::
   const std::string data = "{\"socket_id\":" + json_string(socket_id) +
                            ",\"activity_timeout\":" + std::to_string(app.activity_timeout_s) + "}";
   peer->send(make_frame(frame("pusher:connection_established", {}, json_string(data))));
+  return true;
 }
 
 void Hub::disconnect(Peer* peer) {
@@ -76,6 +80,7 @@ void Hub::disconnect(Peer* peer) {
       names.push_back(name);
     for (const auto& name : names)
       unsubscribe(ps, peer, name, out);
+    --apps_[ps.app].connections;
     if (ps.user_id) {
       auto& st = apps_[ps.app];
       auto u = st.users.find(*ps.user_id);

@@ -47,8 +47,10 @@ class Hub {
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
-  // A new connection: remembers it and sends pusher:connection_established.
-  void connect(const std::shared_ptr<Peer>& peer, const App& app, const std::string& socket_id);
+  // A new connection: remembers it and sends pusher:connection_established. False (and nothing
+  // remembered) when the app is at its connection quota.
+  [[nodiscard]] bool connect(const std::shared_ptr<Peer>& peer, const App& app,
+                             const std::string& socket_id);
   // The connection is gone: leaves its channels (member_removed where it was the user's last).
   void disconnect(Peer* peer);
   // One text frame from a connection.
@@ -94,6 +96,7 @@ class Hub {
     std::unordered_map<std::string, Channel> channels;
     std::unordered_map<std::string, Cached> cache;
     std::unordered_map<std::string, std::set<Peer*>> users;  // signed-in user id -> connections
+    std::size_t connections = 0;
   };
   struct PeerState {
     const App* app = nullptr;

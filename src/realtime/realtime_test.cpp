@@ -109,7 +109,7 @@ class HubTest : public ::testing::Test {
   }
   std::shared_ptr<FakePeer> join(const std::string& socket_id) {
     auto p = std::make_shared<FakePeer>();
-    hub_.connect(p, app_, socket_id);
+    EXPECT_TRUE(hub_.connect(p, app_, socket_id));
     return p;
   }
   void presence(FakePeer& p, const std::string& socket_id, const std::string& channel,
@@ -197,6 +197,17 @@ TEST_F(HubTest, PublishSkipsTheExcludedSocket) {
   hub_.publish(app_, {"news"}, "story", "hello", "1.1");
   EXPECT_EQ(a->events().back(), "pusher_internal:subscription_succeeded");
   EXPECT_EQ(b->frames.back(), R"({"event":"story","channel":"news","data":"hello"})");
+}
+
+TEST_F(HubTest, TheConnectionQuotaFreesUpOnDisconnect) {
+  app_.max_connections = 2;
+  auto a = join("1.1");
+  auto b = join("2.2");
+  auto c = std::make_shared<FakePeer>();
+  EXPECT_FALSE(hub_.connect(c, app_, "3.3"));
+  EXPECT_TRUE(c->frames.empty());
+  hub_.disconnect(a.get());
+  EXPECT_TRUE(hub_.connect(c, app_, "3.3"));
 }
 
 TEST_F(HubTest, MalformedFramesGetAnErrorAndChangeNothing) {
@@ -344,8 +355,8 @@ TEST_F(HubTest, HubAnnouncesOccupiedAndVacatedOnce) {
   Hub hub(clock_, &hooks);
   auto a = std::make_shared<FakePeer>();
   auto b = std::make_shared<FakePeer>();
-  hub.connect(a, app_, "1.1");
-  hub.connect(b, app_, "2.2");
+  ASSERT_TRUE(hub.connect(a, app_, "1.1"));
+  ASSERT_TRUE(hub.connect(b, app_, "2.2"));
   for (auto* p : {a.get(), b.get()}) {
     hub.on_message(p, R"({"event":"pusher:subscribe","data":{"channel":"news"}})");
   }

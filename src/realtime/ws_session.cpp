@@ -166,8 +166,10 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
   }
 
   auto peer = std::make_shared<WsPeer>(std::move(stream));
+  if (!hub.connect(peer, *app, new_socket_id())) {
+    co_return co_await refuse(peer->ws(), 4004, "Over the app's connection quota.");
+  }
   total_connections.fetch_add(1, std::memory_order_relaxed);
-  hub.connect(peer, *app, new_socket_id());
   beast::flat_buffer buffer;
   boost::system::error_code read_ec;
   while (true) {
