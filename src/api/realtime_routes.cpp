@@ -47,18 +47,11 @@ std::map<std::string, std::string> auth_fields(const Request& req) {
   return out;
 }
 
-bool valid_socket_id(const std::string& s) {
-  const auto dot = s.find('.');
-  return dot != std::string::npos && dot > 0 && dot + 1 < s.size() &&
-         s.find_first_not_of("0123456789.") == std::string::npos &&
-         s.find('.', dot + 1) == std::string::npos;
-}
-
 Result<Response> channel_auth(const Dependencies& deps, Request& req, const Principal& p) {
   auto f = auth_fields(req);
   const auto socket_id = f["socket_id"];
   const auto channel = f["channel_name"];
-  if (!valid_socket_id(socket_id) || channel.empty()) {
+  if (!realtime::valid_socket_id(socket_id) || channel.empty()) {
     return json::validation_error({{"socket_id", "and channel_name are required"}});
   }
   const auto& app = *deps.realtime_app;
@@ -87,7 +80,8 @@ Result<Response> channel_auth(const Dependencies& deps, Request& req, const Prin
 Result<Response> user_auth(const Dependencies& deps, Request& req, const Principal& p) {
   auto f = auth_fields(req);
   const auto socket_id = f["socket_id"];
-  if (!valid_socket_id(socket_id)) return json::validation_error({{"socket_id", "is required"}});
+  if (!realtime::valid_socket_id(socket_id))
+    return json::validation_error({{"socket_id", "is required"}});
   KIRIM_ASSIGN_OR_RETURN(auto me, deps.accounts.me(p));
   const boost::json::object data{
       {"id", std::to_string(me.user.id)},

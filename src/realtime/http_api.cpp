@@ -19,15 +19,6 @@ Response bad(std::string message) {
   return http::error_response(400, "bad_request", message);
 }
 
-bool valid_socket_id(std::string_view s) {
-  const auto dot = s.find('.');
-  if (dot == 0 || dot == std::string_view::npos || dot + 1 == s.size()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i != dot && (s[i] < '0' || s[i] > '9')) return false;
-  }
-  return true;
-}
-
 std::set<std::string> info_attributes(std::string_view info) {
   std::set<std::string> out;
   while (!info.empty()) {

@@ -78,6 +78,15 @@ std::string new_socket_id() {
   return std::to_string(a) + "." + std::to_string(b);
 }
 
+bool valid_socket_id(std::string_view s) {
+  const auto dot = s.find('.');
+  if (dot == 0 || dot == std::string_view::npos || dot + 1 == s.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i != dot && (s[i] < '0' || s[i] > '9')) return false;
+  }
+  return true;
+}
+
 std::string json_string(std::string_view s) {
   return boost::json::serialize(boost::json::string(s));
 }

@@ -33,6 +33,8 @@ inline constexpr std::size_t kMaxChannelName = 164;
 
 // "<digits>.<digits>", unique enough per process.
 [[nodiscard]] std::string new_socket_id();
+// True for the "<digits>.<digits>" shape SDKs and Kirim give socket ids.
+[[nodiscard]] bool valid_socket_id(std::string_view s);
 
 // {"event":E[,"channel":C],"data":D} where D is given as already-encoded JSON (a string literal
 // or an object), inserted verbatim.
