@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -63,6 +64,33 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
 
   Stream& ws() { return ws_; }
 
+  // Activity as the protocol counts it: any frame from the client. Strand only.
+  void touched() {
+    last_activity_ = std::chrono::steady_clock::now();
+    ping_sent_ = false;
+  }
+  void finished() { finished_ = true; }
+
+  // Every activity_timeout: a connection silent for that long gets pusher:ping; one still silent
+  // at the next check is closed with 4201 (pusher-js answers pusher:ping with pusher:pong).
+  static asio::awaitable<void> watchdog(std::shared_ptr<WsPeer> self, std::chrono::seconds every) {
+    asio::steady_timer timer(self->ws_.get_executor());
+    while (!self->finished_) {
+      timer.expires_after(every);
+      auto [ec] = co_await timer.async_wait(use_tuple);
+      if (ec || self->finished_) break;
+      if (std::chrono::steady_clock::now() - self->last_activity_ < every) continue;
+      if (!self->ping_sent_) {
+        self->ping_sent_ = true;
+        self->enqueue(std::make_shared<const std::string>(frame("pusher:ping", {}, "{}")));
+      } else {
+        self->closing_ = make_reason(4201, "Pong reply not received in time");
+        if (!self->writing_) self->start_writer();
+        break;
+      }
+    }
+  }
+
  private:
   void enqueue(std::shared_ptr<const std::string> f) {
     if (closing_ || closed_) return;
@@ -107,6 +135,9 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
   std::deque<std::shared_ptr<const std::string>> queue_;
   bool writing_ = false;
   bool closed_ = false;
+  bool finished_ = false;  // the read loop ended
+  bool ping_sent_ = false;
+  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::optional<websocket::close_reason> closing_;
 };
 
@@ -129,8 +160,8 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
       [](websocket::response_type& res) { res.set(beast::http::field::server, "kirim"); }));
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(30);
-  timeouts.idle_timeout = kIdleTimeout;
-  timeouts.keep_alive_pings = true;  // Beast pings at half the idle timeout
+  timeouts.idle_timeout = kIdleTimeout;  // a backstop: the watchdog below reaps first
+  timeouts.keep_alive_pings = true;      // Beast pings at half the idle timeout
   stream.set_option(timeouts);
   stream.read_message_max(kMaxFrameBytes);
   stream.binary(false);
@@ -170,12 +201,16 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
     co_return co_await refuse(peer->ws(), 4004, "Over the app's connection quota.");
   }
   total_connections.fetch_add(1, std::memory_order_relaxed);
+  asio::co_spawn(peer->ws().get_executor(),
+                 WsPeer::watchdog(peer, std::chrono::seconds(app->activity_timeout_s)),
+                 asio::detached);
   beast::flat_buffer buffer;
   boost::system::error_code read_ec;
   while (true) {
     auto [ec, n] = co_await peer->ws().async_read(buffer, use_tuple);
     (void)n;
     read_ec = ec;
+    peer->touched();
     if (ec) break;
     total_frames_in.fetch_add(1, std::memory_order_relaxed);
     total_bytes_in.fetch_add(buffer.size(), std::memory_order_relaxed);
@@ -189,6 +224,7 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
     }
     buffer.consume(buffer.size());
   }
+  peer->finished();
   hub.disconnect(peer.get());
   if (read_ec && read_ec != websocket::error::closed) {
     // Refused mid-message (too big) or failed: the client may still be sending. Closing with

@@ -16,6 +16,12 @@ key = "quota-key"
 secret = "quota-secret"
 max_connections = 2
 client_events = false
+
+[[realtime.apps]]
+id = "brisk"
+key = "brisk-key"
+secret = "brisk-secret"
+activity_timeout = 1
 `);
 const rt = realtimeForFile({ args: ['--config', file] });
 
@@ -33,4 +39,22 @@ test('the third connection of a two-connection app is refused with 4004', async 
     return first ? d : null;
   }, { what: 'a connection within the quota again' });
   assert.ok(again);
+});
+
+test('a silent connection is pinged after activity_timeout and closed with 4201 if it stays silent', async () => {
+  const silent = await rt.connect({ key: 'brisk-key' });
+  const established = JSON.parse(silent.established.data);
+  assert.equal(established.activity_timeout, 1);
+  await silent.take((f) => f.event === 'pusher:ping', 'pusher:ping');
+  const closed = await silent.closed;
+  assert.equal(closed.code, 4201);
+});
+
+test('a connection that answers pusher:ping stays open', async () => {
+  const lively = await rt.connect({ key: 'brisk-key' });
+  for (let i = 0; i < 3; i++) {
+    await lively.take((f) => f.event === 'pusher:ping', 'pusher:ping');
+    lively.ws.send(JSON.stringify({ event: 'pusher:pong', data: {} }));
+  }
+  assert.equal(lively.closeInfo, null);
 });
