@@ -59,6 +59,7 @@ bool Hub::connect(const std::shared_ptr<Peer>& peer, const App& app, const std::
     ps.socket_id = socket_id;
     ps.peer = peer;
     peers_.emplace(peer.get(), std::move(ps));
+    by_socket_id_[socket_id] = peer.get();
   }
   const std::string data = "{\"socket_id\":" + json_string(socket_id) +
                            ",\"activity_timeout\":" + std::to_string(app.activity_timeout_s) + "}";
@@ -89,6 +90,7 @@ void Hub::disconnect(Peer* peer) {
         if (u->second.empty()) st.users.erase(u);
       }
     }
+    by_socket_id_.erase(ps.socket_id);
     peers_.erase(it);
   }
   deliver(out);
@@ -389,9 +391,8 @@ void Hub::publish(const App& app, const std::vector<std::string>& channels, std:
     auto& st = apps_[&app];
     Peer* except = nullptr;
     if (!except_socket_id.empty()) {
-      for (auto& [p, ps] : peers_) {
-        if (ps.socket_id == except_socket_id) except = p;
-      }
+      auto found = by_socket_id_.find(std::string(except_socket_id));
+      if (found != by_socket_id_.end()) except = found->second;
     }
     for (const auto& channel : channels) {
       auto f = make_frame(frame(name, channel, json_string(data)));
@@ -471,6 +472,7 @@ void Hub::close_all() {
   {
     std::lock_guard lock(mu_);
     all.swap(peers_);
+    by_socket_id_.clear();
     apps_.clear();
   }
   for (auto& [p, ps] : all)

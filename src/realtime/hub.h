@@ -137,8 +137,9 @@ class Hub {
   const Clock& clock_;
   Webhooks* webhooks_;
   mutable std::mutex mu_;
-  std::unordered_map<Peer*, PeerState> peers_;     // guarded by mu_
-  std::unordered_map<const App*, AppState> apps_;  // guarded by mu_
+  std::unordered_map<Peer*, PeerState> peers_;           // guarded by mu_
+  std::unordered_map<std::string, Peer*> by_socket_id_;  // guarded by mu_
+  std::unordered_map<const App*, AppState> apps_;        // guarded by mu_
 };
 
 }  // namespace kirim::realtime
