@@ -263,8 +263,21 @@ struct Latencies {
 struct Conn {
   explicit Conn(asio::any_io_executor ex) : ws(ex) {}
   websocket::stream<beast::tcp_stream> ws;
+  // After the subscription the socket leaves Beast and frames are read by hand (read_frames):
+  // one read of many frames at a time keeps the loadgen's cost per delivery low.
+  std::optional<tcp::socket> raw;
   bool closing = false;
 };
+
+// A client frame: FIN + opcode, masked with a zero key (allowed by RFC 6455), payload < 126 bytes.
+std::string client_frame(std::uint8_t opcode, std::string_view payload) {
+  std::string f;
+  f += static_cast<char>(0x80 | opcode);
+  f += static_cast<char>(0x80 | payload.size());
+  f.append(4, '\0');
+  f += payload;
+  return f;
+}
 
 struct State {
   Options opt;
@@ -400,6 +413,72 @@ bool on_frame(State& st, std::string_view f) {
   return false;
 }
 
+// The run-phase reader: parses server frames (unmasked) straight from the socket.
+awaitable<void> read_frames(State& st, Conn& c, std::size_t index) {
+  std::vector<char> buf(8192);
+  std::size_t have = 0;
+  try {
+    for (;;) {
+      have += co_await c.raw->async_read_some(asio::buffer(buf.data() + have, buf.size() - have),
+                                              use_awaitable);
+      std::size_t pos = 0;
+      while (have - pos >= 2) {
+        const auto* p = reinterpret_cast<const unsigned char*>(buf.data() + pos);
+        std::uint64_t len = p[1] & 0x7f;
+        std::size_t hdr = 2;
+        if (len == 126) {
+          if (have - pos < 4) break;
+          len = (std::uint64_t{p[2]} << 8) | p[3];
+          hdr = 4;
+        } else if (len == 127) {
+          if (have - pos < 10) break;
+          len = 0;
+          for (int i = 2; i < 10; ++i)
+            len = (len << 8) | p[i];
+          hdr = 10;
+        }
+        if (p[1] & 0x80) throw std::runtime_error("masked frame from the server");
+        if (have - pos < hdr + len) {
+          if (hdr + len > buf.size()) buf.resize(hdr + len);
+          break;
+        }
+        const int opcode = p[0] & 0x0f;
+        std::string_view payload(buf.data() + pos + hdr, len);
+        pos += hdr + len;
+        if (opcode == 1 || opcode == 0) {
+          if (on_frame(st, payload)) {
+            auto f = client_frame(1, R"({"event":"pusher:pong","data":{}})");
+            co_await asio::async_write(*c.raw, asio::buffer(f), use_awaitable);
+          }
+        } else if (opcode == 9) {
+          auto f = client_frame(10, payload.substr(0, 125));
+          co_await asio::async_write(*c.raw, asio::buffer(f), use_awaitable);
+        } else if (opcode == 8) {
+          if (!c.closing) {
+            ++st.disconnects;
+            int code = len >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) |
+                                      static_cast<unsigned char>(payload[1])
+                                : 0;
+            st.log_error("connection " + std::to_string(index) + " closed by the server, code " +
+                         std::to_string(code) + " " +
+                         std::string(payload.substr(std::min<std::size_t>(2, len))));
+          }
+          beast::error_code ec;
+          c.raw->close(ec);
+          co_return;
+        }
+      }
+      std::memmove(buf.data(), buf.data() + pos, have - pos);
+      have -= pos;
+    }
+  } catch (const std::exception& e) {
+    if (!c.closing) {
+      ++st.disconnects;
+      st.log_error("connection " + std::to_string(index) + " lost: " + e.what());
+    }
+  }
+}
+
 awaitable<void> subscriber(State& st, std::size_t index) {
   auto conn = std::make_shared<Conn>(co_await asio::this_coro::executor);
   std::size_t channel = st.opt.scenario == "fanout" ? 0 : index / st.opt.channel_size;
@@ -420,22 +499,8 @@ awaitable<void> subscriber(State& st, std::size_t index) {
   ++st.subscribed;
   ++st.subscribed_per_channel[channel];
   st.conns.push_back(conn);
-  try {
-    for (;;) {
-      co_await conn->ws.async_read(buf, use_awaitable);
-      bool pong = on_frame(st, as_view(buf));
-      buf.consume(buf.size());
-      if (pong) {
-        static const std::string frame = R"({"event":"pusher:pong","data":{}})";
-        co_await conn->ws.async_write(asio::buffer(frame), use_awaitable);
-      }
-    }
-  } catch (const std::exception& e) {
-    if (!conn->closing) {
-      ++st.disconnects;
-      st.log_error("connection " + std::to_string(index) + " lost: " + e.what());
-    }
-  }
+  conn->raw.emplace(beast::get_lowest_layer(conn->ws).release_socket());
+  co_await read_frames(st, *conn, index);
   ++st.finished;
 }
 
@@ -562,8 +627,9 @@ awaitable<void> publisher(State& st, std::size_t id, std::uint64_t total_events,
 
 awaitable<void> close_one(std::shared_ptr<Conn> c) {
   try {
-    beast::get_lowest_layer(c->ws).expires_after(5s);
-    co_await c->ws.async_close(websocket::close_code::normal, use_awaitable);
+    // Close frame, code 1000; read_frames ends on the server's reply.
+    auto f = client_frame(8, std::string_view("\x03\xe8", 2));
+    co_await asio::async_write(*c->raw, asio::buffer(f), use_awaitable);
   } catch (const std::exception&) {
   }
 }
@@ -580,7 +646,7 @@ awaitable<void> close_all(State& st) {
     co_await sleep_for(5ms);
   for (auto& c : st.conns) {
     beast::error_code ec;
-    beast::get_lowest_layer(c->ws).socket().close(ec);
+    if (c->raw) c->raw->close(ec);
   }
 }
 

@@ -160,14 +160,15 @@ if [ "$mode" = quick ]; then
   run_case "churn, 50 workers" --scenario churn --connections 50 --duration 5
 else
   run_case "fanout 1x1000, 100 ev/s" --scenario fanout --connections 1000 --rate 100 --duration 15
-  run_case "fanout 1x1000, 400 ev/s" --scenario fanout --connections 1000 --rate 400 --duration 15
-  run_case "fanout 1x5000, 20 ev/s" --scenario fanout --connections 5000 --rate 20 --duration 15
-  run_case "fanout 1x5000, 80 ev/s" --scenario fanout --connections 5000 --rate 80 --duration 15
+  run_case "fanout 1x1000, 200 ev/s" --scenario fanout --connections 1000 --rate 200 --duration 15
+  run_case "fanout 1x1000, 400 ev/s (overload)" --scenario fanout --connections 1000 --rate 400 --duration 10
+  run_case "fanout 1x5000, 10 ev/s" --scenario fanout --connections 5000 --rate 10 --duration 15
+  run_case "fanout 1x5000, 30 ev/s" --scenario fanout --connections 5000 --rate 30 --duration 15
   run_case "idle 10,000" --scenario idle --connections 10000 --duration 10
   run_case "private 5,000 (500 x 10), 200 req/s x 10 ch" --scenario private --connections 5000 \
     --channel-size 10 --rate 200 --channels-per-event 10 --duration 15
-  run_case "private 5,000 (500 x 10), 1000 req/s x 10 ch" --scenario private --connections 5000 \
-    --channel-size 10 --rate 1000 --channels-per-event 10 --duration 15
+  run_case "private 5,000 (500 x 10), 500 req/s x 10 ch" --scenario private --connections 5000 \
+    --channel-size 10 --rate 500 --channels-per-event 10 --duration 15
   run_case "churn, 100 workers" --scenario churn --connections 100 --duration 15
 fi
 
