@@ -148,6 +148,11 @@ int run_serve(const Config& c) {
     return std::vector<std::pair<metrics::Labels, double>>{
         {{}, static_cast<double>(hub.subscriptions())}};
   });
+  registry.gauge("kirim_realtime_sessions",
+                 "WebSocket sessions whose memory is still held (open or closing)", [] {
+                   return std::vector<std::pair<metrics::Labels, double>>{
+                       {{}, static_cast<double>(realtime::open_websockets())}};
+                 });
   registry.counter_fn("kirim_realtime_frames_total", "WebSocket frames by direction", [] {
     const auto n = realtime::ws_counters();
     return std::vector<std::pair<metrics::Labels, double>>{

@@ -442,19 +442,21 @@ asio::awaitable<void> Server::Impl::session(tcp::socket socket) {
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  if (drain_before_close) {
-    // The client may still be sending the body we refused; closing with unread data would reset
-    // the connection and could destroy our answer before it reads it. Read and drop for a while.
-    std::array<char, 16 * 1024> sink;
-    std::size_t drained = 0;
-    stream.expires_after(kLingerTimeout);
-    while (drained < kLingerBytes) {
-      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
-      if (ec) break;
-      drained += n;
-    }
-  }
+  // The client may still be sending the body we refused.
+  if (drain_before_close) co_await drain(stream, kLingerTimeout, kLingerBytes);
   stream.close();
+}
+
+asio::awaitable<void> drain(beast::tcp_stream& stream, std::chrono::seconds limit,
+                            std::size_t bytes) {
+  std::vector<char> sink(4096);
+  std::size_t drained = 0;
+  stream.expires_after(limit);
+  while (drained < bytes) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec) break;
+    drained += n;
+  }
 }
 
 Server::Server(ServerOptions options, const Router& router, metrics::Registry& metrics)

@@ -69,26 +69,33 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
     last_activity_ = std::chrono::steady_clock::now();
     ping_sent_ = false;
   }
-  void finished() { finished_ = true; }
+  // The read loop ended: stop the watchdog now, so that a closed connection is freed at once
+  // rather than when the watchdog's next check would come.
+  void finished() {
+    finished_ = true;
+    watchdog_timer_.cancel();
+  }
 
   // Every activity_timeout: a connection silent for that long gets pusher:ping; one still silent
   // at the next check is closed with 4201 (pusher-js answers pusher:ping with pusher:pong).
-  static asio::awaitable<void> watchdog(std::shared_ptr<WsPeer> self, std::chrono::seconds every) {
-    asio::steady_timer timer(self->ws_.get_executor());
-    while (!self->finished_) {
-      timer.expires_after(every);
-      auto [ec] = co_await timer.async_wait(use_tuple);
-      if (ec || self->finished_) break;
-      if (std::chrono::steady_clock::now() - self->last_activity_ < every) continue;
-      if (!self->ping_sent_) {
-        self->ping_sent_ = true;
-        self->enqueue(std::make_shared<const std::string>(frame("pusher:ping", {}, "{}")));
-      } else {
-        self->closing_ = make_reason(4201, "Pong reply not received in time");
-        if (!self->writing_) self->start_writer();
-        break;
-      }
-    }
+  // Arms the next check. A plain callback, not a coroutine: it costs a timer per connection and
+  // nothing more while it waits.
+  void watch(std::chrono::seconds every) {
+    watchdog_timer_.expires_after(every);
+    watchdog_timer_.async_wait(
+        [self = shared_from_this(), every](const boost::system::error_code& ec) {
+          if (ec || self->finished_) return;
+          if (std::chrono::steady_clock::now() - self->last_activity_ >= every) {
+            if (self->ping_sent_) {
+              self->closing_ = make_reason(4201, "Pong reply not received in time");
+              if (!self->writing_) self->start_writer();
+              return;
+            }
+            self->ping_sent_ = true;
+            self->enqueue(std::make_shared<const std::string>(frame("pusher:ping", {}, "{}")));
+          }
+          self->watch(every);
+        });
   }
 
  private:
@@ -136,6 +143,7 @@ class WsPeer final : public Peer, public std::enable_shared_from_this<WsPeer> {
   bool writing_ = false;
   bool closed_ = false;
   bool finished_ = false;  // the read loop ended
+  asio::steady_timer watchdog_timer_{ws_.get_executor()};
   bool ping_sent_ = false;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::optional<websocket::close_reason> closing_;
@@ -164,10 +172,15 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
   timeouts.keep_alive_pings = true;      // Beast pings at half the idle timeout
   stream.set_option(timeouts);
   stream.read_message_max(kMaxFrameBytes);
+  // Server frames are not masked, so without fragmentation Beast never uses its write buffer;
+  // keeping it small saves about 4 KB per connection.
+  stream.auto_fragment(false);
+  stream.write_buffer_bytes(256);
   stream.binary(false);
   // The request was already read by the HTTP server; hand Beast what came after it.
   stream.next_layer().expires_never();
   auto [aec] = co_await stream.async_accept(up->request, use_tuple);
+  up.reset();  // the request's headers are not needed any more; keep connections small
   if (aec) co_return;
 
   // /app/{key} (after an optional prefix) with ?protocol=N.
@@ -201,9 +214,7 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
     co_return co_await refuse(peer->ws(), 4004, "Over the app's connection quota.");
   }
   total_connections.fetch_add(1, std::memory_order_relaxed);
-  asio::co_spawn(peer->ws().get_executor(),
-                 WsPeer::watchdog(peer, std::chrono::seconds(app->activity_timeout_s)),
-                 asio::detached);
+  peer->watch(std::chrono::seconds(app->activity_timeout_s));
   beast::flat_buffer buffer;
   boost::system::error_code read_ec;
   while (true) {
@@ -230,15 +241,7 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
     // Refused mid-message (too big) or failed: the client may still be sending. Closing with
     // unread data would reset the connection and could destroy the close frame Beast sent before
     // the client reads it, so read and drop for a moment first.
-    auto& tcp = peer->ws().next_layer();
-    tcp.expires_after(kLingerTimeout);
-    std::array<char, 16 * 1024> sink;
-    std::size_t drained = 0;
-    while (drained < kLingerBytes) {
-      auto [dec, dn] = co_await tcp.async_read_some(asio::buffer(sink), use_tuple);
-      if (dec) break;
-      drained += dn;
-    }
+    co_await http::drain(peer->ws().next_layer(), kLingerTimeout, kLingerBytes);
   }
 }
 

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { realtimeForFile, dataJson, SOCKET_ID, deadline, connected, PusherJS } from './harness.mjs';
+import { realtimeForFile, dataJson, SOCKET_ID, deadline, connected, PusherJS, waitFor } from './harness.mjs';
 
 const rt = realtimeForFile();
 
@@ -121,4 +121,21 @@ test('many connections can come and go; the server keeps answering', async () =>
   await c.roundTrip();
   const p = await connected(rt.pusher());
   assert.equal(p.connection.state, 'connected');
+});
+
+// A closed connection must give its memory back at once, not when its inactivity check would next
+// run (every activity_timeout, 30 s here).
+test('closed connections release their sessions at once, long before the activity timeout', async () => {
+  const metric = async (name) => {
+    const res = await rt.server.request('GET', '/metrics');
+    const m = res.text.match(new RegExp(`^${name} (\\d+)`, 'm'));
+    assert.ok(m, `${name} missing from /metrics`);
+    return Number(m[1]);
+  };
+  const batch = await Promise.all(Array.from({ length: 40 }, () => rt.connect()));
+  assert.ok(await metric('kirim_realtime_sessions') >= 40);
+  for (const c of batch.slice(0, 20)) c.terminate();
+  for (const c of batch.slice(20)) await c.close();
+  await waitFor(async () => await metric('kirim_realtime_sessions') === await metric('kirim_realtime_connections'),
+    { timeoutMs: 5000, what: 'sessions of closed connections to be released' });
 });
