@@ -3,12 +3,19 @@
 #include <string>
 
 #include "accounts/accounts.h"
+#include "contacts/contacts.h"
+#include "contacts/imports.h"
 #include "core/clock.h"
 #include "core/metrics.h"
 #include "db/database.h"
 #include "http/router.h"
 #include "realtime/app.h"
 #include "realtime/bus.h"
+
+namespace kirim::whatsapp {
+class Accounts;
+class Inbox;
+}  // namespace kirim::whatsapp
 
 // The REST API's handlers: each parses and validates its input, authorizes the caller, calls one
 // module and renders the answer. Nothing here holds state of its own.
@@ -23,6 +30,11 @@ struct Dependencies {
   const realtime::App* realtime_app = nullptr;  // Kirim's own app: signs channel authorizations
   realtime::Bus* bus = nullptr;                 // app events to browsers
   const Clock* clock = nullptr;
+  contacts::Contacts* contacts = nullptr;     // contacts, fields, tags
+  contacts::Imports* imports = nullptr;       // CSV imports and exports
+  std::size_t body_limit = 1024 * 1024;       // the server's: the largest upload chunk
+  whatsapp::Accounts* wa_accounts = nullptr;  // WhatsApp accounts, numbers, templates
+  whatsapp::Inbox* inbox = nullptr;           // the webhook receiver and its log
 };
 
 // Adds every /api/v1 route and the operations routes (/healthz, /readyz, /metrics).

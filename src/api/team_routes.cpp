@@ -12,21 +12,51 @@ using http::Response;
 
 const std::initializer_list<std::string_view> kRoles = {"owner", "admin", "editor", "viewer"};
 
-Result<Response> get_workspace(const Dependencies& deps, Request&, const Principal& p) {
+Result<boost::json::object> full_workspace_json(const Dependencies& deps, const Principal& p) {
   KIRIM_ASSIGN_OR_RETURN(auto ws, deps.accounts.workspace(p));
   KIRIM_ASSIGN_OR_RETURN(auto stats, deps.accounts.workspace_stats(p));
   auto o = workspace_json(ws);
   o["stats"] = {{"users", stats.users}, {"api_tokens", stats.api_tokens}};
+  if (deps.contacts != nullptr) {
+    KIRIM_ASSIGN_OR_RETURN(auto s, deps.contacts->settings(p.workspace_id));
+    boost::json::array out_kw, in_kw;
+    for (const auto& k : s.opt_out_keywords)
+      out_kw.emplace_back(k);
+    for (const auto& k : s.opt_in_keywords)
+      in_kw.emplace_back(k);
+    o["settings"] = {{"default_region", s.default_region},
+                     {"opt_out_keywords", std::move(out_kw)},
+                     {"opt_in_keywords", std::move(in_kw)}};
+  }
+  return o;
+}
+
+Result<Response> get_workspace(const Dependencies& deps, Request&, const Principal& p) {
+  KIRIM_ASSIGN_OR_RETURN(auto o, full_workspace_json(deps, p));
   return json_response(200, o);
 }
 
-Result<Response> rename_workspace(const Dependencies& deps, Request& req, const Principal& p) {
+Result<Response> update_workspace(const Dependencies& deps, Request& req, const Principal& p) {
   KIRIM_ASSIGN_OR_RETURN(auto body, json_body(req));
   json::ObjectReader r(body);
-  auto name = r.string("name", true, 1, accounts::kMaxNameLength);
+  auto name = r.string("name", false, 1, accounts::kMaxNameLength);
+  std::optional<std::string> region;
+  std::optional<std::vector<std::string>> out_kw, in_kw;
+  if (deps.contacts != nullptr) {
+    region = r.string("default_region", false, 0, 2);
+    out_kw = r.string_array("opt_out_keywords", false, contacts::kMaxKeywords, 1,
+                            contacts::kMaxKeywordLength);
+    in_kw = r.string_array("opt_in_keywords", false, contacts::kMaxKeywords, 1,
+                           contacts::kMaxKeywordLength);
+  }
+  if (!name && !region && !out_kw && !in_kw && !r.has("name")) r.fail("name", "is required");
   KIRIM_TRY(r.finish());
-  KIRIM_ASSIGN_OR_RETURN(auto ws, deps.accounts.rename_workspace(p, *name));
-  return json_response(200, workspace_json(ws));
+  if (region || out_kw || in_kw) {
+    KIRIM_TRY(deps.contacts->update_settings(p.workspace_id, region, out_kw, in_kw));
+  }
+  if (name) KIRIM_TRY(deps.accounts.rename_workspace(p, *name));
+  KIRIM_ASSIGN_OR_RETURN(auto o, full_workspace_json(deps, p));
+  return json_response(200, o);
 }
 
 Result<Response> list_users(const Dependencies& deps, Request& req, const Principal& p) {
@@ -108,7 +138,7 @@ struct TeamRoute {
 
 constexpr TeamRoute kRoutes[] = {
     {"GET", "/api/v1/workspace", Role::viewer, get_workspace},
-    {"PATCH", "/api/v1/workspace", Role::admin, rename_workspace},
+    {"PATCH", "/api/v1/workspace", Role::admin, update_workspace},
     {"GET", "/api/v1/users", Role::viewer, list_users},
     {"POST", "/api/v1/users", Role::admin, create_user},
     {"PATCH", "/api/v1/users/{id}", Role::admin, update_user},

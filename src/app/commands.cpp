@@ -6,10 +6,14 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <boost/json/serialize.hpp>
 #include <unistd.h>
 
 #include "accounts/accounts.h"
 #include "api/api.h"
+#include "app/sandbox_command.h"
+#include "contacts/contacts.h"
+#include "contacts/imports.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -24,6 +28,10 @@
 #include "realtime/hub.h"
 #include "realtime/webhooks.h"
 #include "realtime/ws_session.h"
+#include "whatsapp/accounts.h"
+#include "whatsapp/cloud_api.h"
+#include "whatsapp/http_client.h"
+#include "whatsapp/inbox.h"
 
 namespace kirim::app {
 namespace {
@@ -105,6 +113,28 @@ Result<std::unique_ptr<db::Database>> open_database(const Config& c, int readers
   return db;
 }
 
+// With the sandbox on and no account connected yet, the first workspace gets the sandbox's
+// business account, so that a new installation can send at once.
+void connect_sandbox_account(db::Database& db, whatsapp::Accounts& accounts) {
+  auto ws = db.query("SELECT id FROM workspaces ORDER BY id LIMIT 1");
+  auto any = db.query("SELECT COUNT(*) AS n FROM wa_accounts");
+  if (!ws.ok() || ws->empty() || !any.ok() || any->integer(0, "n") > 0) return;
+  const whatsapp::sandbox::SandboxOptions defaults;
+  whatsapp::AccountInput in;
+  in.name = "Sandbox";
+  in.waba_id = defaults.wabas.front().id;
+  in.access_token = defaults.access_token;
+  auto made = accounts.create(ws->integer(0, "id"), in);
+  if (!made.ok()) {
+    log::warn("could not connect the sandbox account", {{"error", made.error().message}});
+    return;
+  }
+  if (auto t = accounts.sync_templates(ws->integer(0, "id"), made->id); !t.ok()) {
+    log::warn("could not sync the sandbox's templates", {{"error", t.error().message}});
+  }
+  log::info("connected the sandbox's business account", {{"waba_id", *in.waba_id}});
+}
+
 int run_serve(const Config& c) {
   log::setup(c.log_level, c.log_format);
   const int io_threads = c.io_threads > 0 ? c.io_threads : cores();
@@ -136,8 +166,55 @@ int run_serve(const Config& c) {
   http::Router router;
   const realtime::App& own_app = *apps->by_id("kirim");
   realtime::LocalBus bus(hub, own_app);
-  const api::Dependencies deps{
-      **db, accounts, registry, c.secure_cookies, std::string(kVersion), &own_app, &bus, &clock};
+  contacts::Contacts contact_book(**db, clock);
+  api::Dependencies deps{**db,     accounts, registry, c.secure_cookies, std::string(kVersion),
+                         &own_app, &bus,     &clock};
+  deps.contacts = &contact_book;
+  // Import and export progress goes to the workspace's private channel.
+  contacts::Imports imports(
+      **db, clock, contact_book, c.data_dir,
+      [&bus, &clock](std::int64_t ws, std::string_view event, const contacts::Import* imp,
+                     const contacts::Export* exp) {
+        const auto data =
+            imp ? contacts::import_json(*imp, false, clock.now_ms()) : contacts::export_json(*exp);
+        bus.publish("private-workspace." + std::to_string(ws), event, boost::json::serialize(data));
+      });
+  deps.imports = &imports;
+  deps.body_limit = c.body_limit;
+
+  // WhatsApp: the Graph API client, the connected accounts, and the webhook inbox.
+  auto secret_key = whatsapp::load_secret_key(c.secret_key, c.data_dir);
+  if (!secret_key.ok()) return fail(secret_key.error());
+  whatsapp::HttpClient http_client;
+  whatsapp::CloudApi cloud_api(http_client);
+  whatsapp::Accounts wa_accounts(**db, clock, cloud_api, *secret_key, c.whatsapp_graph_url);
+  auto workspace_notice = [&bus](std::int64_t ws, std::string_view event,
+                                 const boost::json::object& data) {
+    bus.publish("private-workspace." + std::to_string(ws), event, boost::json::serialize(data));
+  };
+  whatsapp::InboxOptions inbox_options{c.whatsapp_app_secret, c.whatsapp_verify_token};
+  if (c.sandbox && inbox_options.app_secret.empty()) {
+    inbox_options.app_secret = whatsapp::sandbox::SandboxOptions{}.app_secret;
+  }
+  whatsapp::Inbox inbox(**db, clock, wa_accounts, contact_book, inbox_options, workspace_notice);
+  deps.wa_accounts = &wa_accounts;
+  deps.inbox = &inbox;
+
+  // --sandbox: Meta's stand-in on this server under /sandbox, for trying Kirim without a Meta
+  // account. Its webhooks come back to /webhooks/whatsapp signed with the instance's app secret.
+  std::unique_ptr<whatsapp::sandbox::Sandbox> sandbox;
+  if (c.sandbox) {
+    auto options =
+        c.config_file.empty()
+            ? Result<whatsapp::sandbox::SandboxOptions>(whatsapp::sandbox::SandboxOptions{})
+            : whatsapp::sandbox::load_sandbox_options(c.config_file);
+    if (!options.ok()) return fail(options.error());
+    if (!c.whatsapp_app_secret.empty()) options->app_secret = c.whatsapp_app_secret;
+    sandbox = std::make_unique<whatsapp::sandbox::Sandbox>(clock, std::move(options.value()),
+                                                           webhook_poster(http_client));
+    sandbox->register_routes(router, "/sandbox");
+    sandbox->register_metrics(registry);
+  }
   api::register_routes(router, deps);
   realtime::register_http_api(router, hub, apps.value(), clock);
   registry.gauge("kirim_realtime_connections", "Open realtime (WebSocket) connections", [&hub] {
@@ -171,6 +248,16 @@ int run_serve(const Config& c) {
         {{{"outcome", "accepted"}}, static_cast<double>(n.connections)},
         {{{"outcome", "refused"}}, static_cast<double>(n.refused)}};
   });
+  registry.counter_fn("kirim_whatsapp_webhooks_total", "WhatsApp webhooks by outcome", [&inbox] {
+    return std::vector<std::pair<metrics::Labels, double>>{
+        {{{"outcome", "stored"}}, static_cast<double>(inbox.received())},
+        {{{"outcome", "refused"}}, static_cast<double>(inbox.refused())},
+        {{{"outcome", "processed"}}, static_cast<double>(inbox.processed())}};
+  });
+  registry.gauge(
+      "kirim_import_rows_per_second", "Rows per second of the import running now", [&imports] {
+        return std::vector<std::pair<metrics::Labels, double>>{{{}, imports.current_rate()}};
+      });
   registry.gauge("kirim_realtime_webhooks_pending", "Webhook events and retries waiting",
                  [&webhooks] {
                    return std::vector<std::pair<metrics::Labels, double>>{
@@ -212,7 +299,20 @@ int run_serve(const Config& c) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
+  server.on_shutdown([&sandbox] {
+    if (sandbox) sandbox->stop();  // answers what waits on simulated latency before the drain
+  });
+  imports.start();
+  inbox.start();
   if (auto r = server.start(); !r.ok()) return fail(r.error());
+  if (sandbox) {
+    const std::string self = "http://127.0.0.1:" + std::to_string(server.port());
+    (void)sandbox->configure(
+        boost::json::object{{"webhooks", {{"url", self + "/webhooks/whatsapp"}}}});
+    sandbox->start();
+    if (c.whatsapp_graph_url.empty()) wa_accounts.set_default_graph_url(self + "/sandbox/v23.0");
+    connect_sandbox_account(**db, wa_accounts);
+  }
 
   const auto colon = c.listen.rfind(':');
   const std::string url =
@@ -224,6 +324,8 @@ int run_serve(const Config& c) {
                           {"blocking_threads", std::to_string(blocking)}});
   std::cout << "Kirim is listening on " << url << std::endl;
   server.wait_for_signal();
+  imports.stop();  // the batch in hand commits; the rest resumes at the next start
+  inbox.stop();    // stored webhooks not processed yet are processed at the next start
   log::info("stopped");
   return 0;
 }
@@ -250,6 +352,7 @@ struct CommandState {
 
 void register_commands(CLI::App& app) {
   static CommandState state;
+  register_sandbox_command(app);
   // serve
   {
     auto* in = &state.serve;

@@ -142,6 +142,50 @@ const std::vector<Setting>& settings() {
          return {};
        },
        [](const Config& c) { return c.secure_cookies; }},
+      {"secret-key", "KIRIM_SECRET_KEY", "secret_key",
+       "32 bytes, base64, that encrypt stored secrets (default: a key file made in the data "
+       "directory)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.secret_key = v;
+         return {};
+       },
+       [](const Config&) { return std::string(); }},
+      {"whatsapp-app-secret", "KIRIM_WHATSAPP_APP_SECRET", "whatsapp.app_secret",
+       "The Meta app's secret: checks X-Hub-Signature-256 on /webhooks/whatsapp",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.whatsapp_app_secret = v;
+         return {};
+       },
+       [](const Config&) { return std::string(); }},
+      {"whatsapp-verify-token", "KIRIM_WHATSAPP_VERIFY_TOKEN", "whatsapp.verify_token",
+       "The token Meta's webhook handshake must present on /webhooks/whatsapp",
+       [](Config& c, std::string_view v) -> Result<void> {
+         c.whatsapp_verify_token = v;
+         return {};
+       },
+       [](const Config&) { return std::string(); }},
+      {"whatsapp-graph-url", "KIRIM_WHATSAPP_GRAPH_URL", "whatsapp.graph_url",
+       "Graph API base URL for accounts without their own (default "
+       "https://graph.facebook.com/v23.0)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) {
+           return make_error(Errc::invalid_argument,
+                             "whatsapp-graph-url must start with http:// or https://");
+         }
+         c.whatsapp_graph_url = v;
+         while (!c.whatsapp_graph_url.empty() && c.whatsapp_graph_url.back() == '/')
+           c.whatsapp_graph_url.pop_back();
+         return {};
+       },
+       [](const Config& c) { return c.whatsapp_graph_url; }},
+      {"sandbox", "KIRIM_SANDBOX", "whatsapp.sandbox",
+       "Serve the WhatsApp sandbox at /sandbox and use it for accounts without a Graph URL "
+       "(true/false)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         KIRIM_ASSIGN_OR_RETURN(c.sandbox, parse_bool("sandbox", v));
+         return {};
+       },
+       [](const Config& c) { return std::string(c.sandbox ? "true" : "false"); }},
       {"admin-email", "KIRIM_ADMIN_EMAIL", "admin.email",
        "Email of the owner created on first start (default admin@kirim.local)",
        [](Config& c, std::string_view v) -> Result<void> {
@@ -194,8 +238,8 @@ Result<std::map<std::string, std::string>> read_config_file(const std::string& p
     if constexpr (toml::is_table<decltype(node)>) {
       node.for_each([&](const toml::key& sub, auto&&) {
         const std::string full = std::string(k.str()) + "." + std::string(sub.str());
-        const bool owned =
-            k.str() == "http" || k.str() == "log" || k.str() == "database" || k.str() == "admin";
+        const bool owned = k.str() == "http" || k.str() == "log" || k.str() == "database" ||
+                           k.str() == "admin" || k.str() == "whatsapp";
         if (owned && !known.contains(full)) unknown += (unknown.empty() ? "" : ", ") + full;
       });
     } else if (!known.contains(std::string(k.str()))) {

@@ -29,6 +29,11 @@ struct Config {
   std::size_t body_limit = 1024 * 1024;
   int shutdown_timeout_s = 10;
   std::string secure_cookies = "auto";  // auto (when the request came over TLS) | always | never
+  std::string secret_key;               // base64 of 32 bytes; empty: <data_dir>/secret.key
+  std::string whatsapp_app_secret;
+  std::string whatsapp_verify_token;
+  std::string whatsapp_graph_url;  // empty: Meta's
+  bool sandbox = false;            // serve the sandbox at /sandbox and send through it
   std::string admin_email;
   std::string admin_password;
   std::string

@@ -120,6 +120,39 @@ std::optional<bool> ObjectReader::boolean(std::string_view key, bool required) {
   return v->as_bool();
 }
 
+std::optional<std::vector<std::string>> ObjectReader::string_array(std::string_view key,
+                                                                   bool required,
+                                                                   std::size_t max_items,
+                                                                   std::size_t min_len,
+                                                                   std::size_t max_len) {
+  const auto* v = take(key, required);
+  if (v == nullptr) return std::nullopt;
+  if (!v->is_array()) {
+    fail(key, "must be an array of strings");
+    return std::nullopt;
+  }
+  const auto& a = v->as_array();
+  if (a.size() > max_items) {
+    fail(key, "may hold at most " + std::to_string(max_items) + " items");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const auto& e : a) {
+    if (!e.is_string()) {
+      fail(key, "must be an array of strings");
+      return std::nullopt;
+    }
+    const auto s = trim(std::string_view(e.as_string()));
+    if (s.size() < min_len || s.size() > max_len) {
+      fail(key, "each item must be " + std::to_string(min_len) + " to " + std::to_string(max_len) +
+                    " characters");
+      return std::nullopt;
+    }
+    out.emplace_back(s);
+  }
+  return out;
+}
+
 void ObjectReader::fail(std::string_view key, std::string reason) {
   problems_.emplace(std::string(key), std::move(reason));
 }

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
@@ -37,6 +38,14 @@ class ObjectReader {
   std::optional<std::int64_t> integer(std::string_view key, bool required, std::int64_t min,
                                       std::int64_t max);
   std::optional<bool> boolean(std::string_view key, bool required);
+  // An array of at most max_items strings, each [min_len, max_len] bytes after trimming.
+  std::optional<std::vector<std::string>> string_array(std::string_view key, bool required,
+                                                       std::size_t max_items, std::size_t min_len,
+                                                       std::size_t max_len);
+  // Any JSON value (not null), for the caller to check: nested objects and arrays.
+  const boost::json::value* value(std::string_view key, bool required) {
+    return take(key, required);
+  }
 
   // Records a failure found by the caller's own check.
   void fail(std::string_view key, std::string reason);

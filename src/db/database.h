@@ -100,6 +100,11 @@ class Database {
   // Database (use the Connection it gets).
   using Unit = std::function<Result<void>(Connection&)>;
   virtual Result<void> write(Unit fn) = 0;
+  // The same unit without blocking the caller: done(result) is called once, after the commit (or
+  // the failure), on the database's own thread. done must be quick and must not call back into
+  // this Database; post real work elsewhere. Safe from an I/O thread.
+  using Done = std::function<void(Result<void>)>;
+  virtual void write_async(Unit fn, Done done) = 0;
 
   // A single write statement as its own unit; returns the rows it returned (RETURNING).
   Result<Rows> write_query(std::string_view sql, std::initializer_list<Value> params = {});

@@ -1,5 +1,6 @@
 // The storage suite: the Database contract, run against every back end this run covers.
 #include <atomic>
+#include <future>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -41,6 +42,33 @@ TEST_P(Storage, RoundTripsEveryValueKind) {
   EXPECT_DOUBLE_EQ(rows->real(0, "score"), 2.5);
   EXPECT_TRUE(is_null(rows->row(0)[3]));
   EXPECT_FALSE(rows->nullable_integer(0, "note").has_value());
+}
+
+TEST_P(Storage, AsynchronousWritesCallBackOnceAfterTheirCommit) {
+  constexpr int kUnits = 200;
+  std::atomic<int> ok{0}, failed{0};
+  std::promise<void> all_done;
+  std::atomic<int> remaining{kUnits};
+  for (int i = 0; i < kUnits; ++i) {
+    db().write_async(
+        [i](Connection& c) -> Result<void> {
+          // Every tenth unit fails (a duplicate key) and must roll back alone.
+          const std::int64_t id = i % 10 == 9 ? 0 : i + 1;
+          auto r = c.exec("INSERT INTO items (id, name) VALUES ($1, $2)",
+                          {id, std::string("n") + std::to_string(i)});
+          if (!r.ok()) return std::move(r).error();
+          return {};
+        },
+        [&](Result<void> r) {
+          (r.ok() ? ok : failed).fetch_add(1);
+          if (remaining.fetch_sub(1) == 1) all_done.set_value();
+        });
+  }
+  all_done.get_future().wait();
+  // Unit 9 inserts id 0 first; units 19, 29, ... collide with it.
+  EXPECT_EQ(failed.load(), kUnits / 10 - 1);
+  EXPECT_EQ(ok.load(), kUnits - failed.load());
+  EXPECT_EQ(count(), ok.load());
 }
 
 TEST_P(Storage, PlaceholdersMayRepeatAndQuotedDollarsStayText) {

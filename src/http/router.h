@@ -15,16 +15,24 @@ using Handler = std::function<Response(Request&)>;
 // nullopt to have the route's handler run on the blocking pool instead.
 using FastPath = std::function<std::optional<Response>(Request&)>;
 
+// A handler that answers later: it is called on the I/O thread, must not block, and calls reply
+// exactly once, from any thread, when the answer is ready (e.g. after an asynchronous database
+// write or a timer). The Request stays valid until reply is called.
+using Reply = std::function<void(Response)>;
+using DeferredHandler = std::function<void(Request&, Reply)>;
+
 // Where a handler runs. Inline handlers run on the I/O thread and must not block (health, metrics,
 // static files from memory). Blocking handlers run on the blocking pool (anything touching SQL).
-enum class Mode { inline_, blocking };
+// Deferred handlers start on the I/O thread and answer through their Reply.
+enum class Mode { inline_, blocking, deferred };
 
 struct Route {
   std::string method;   // "GET", "POST", ...
   std::string pattern;  // "/api/v1/users/{id}"; also the route's label in metrics and logs
   Mode mode = Mode::blocking;
   Handler handler;
-  FastPath fast = {};  // optional; only for Mode::blocking routes
+  FastPath fast = {};             // optional; only for Mode::blocking routes
+  DeferredHandler deferred = {};  // Mode::deferred routes use this instead of handler
 };
 
 // The route table: path patterns with {param} segments, matched segment by segment. Built at

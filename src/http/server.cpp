@@ -12,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -158,6 +159,7 @@ struct Server::Impl {
   asio::awaitable<Response> dispatch(Request& request, const std::string*& route_label);
   Response invoke(const Route& route, Request& request);
   std::optional<Response> invoke_fast(const Route& route, Request& request);
+  asio::awaitable<Response> invoke_deferred(const Route& route, Request& request);
   void finish(const Request& req, const Response& res, const std::string* route_label,
               std::chrono::steady_clock::time_point started);
 
@@ -185,6 +187,41 @@ std::optional<Response> Server::Impl::invoke_fast(const Route& route, Request& r
     KIRIM_BUG(std::string("fast path threw: ") + e.what() + " on " + route.pattern);
   }
   return std::nullopt;
+}
+
+asio::awaitable<Response> Server::Impl::invoke_deferred(const Route& route, Request& request) {
+  // The handler's reply may come from any thread; it resumes this session on its own strand.
+  // A handler that throws before replying is a bug answered with 500; a second reply is ignored.
+  auto initiate = [&route, &request](auto completion) {
+    using Completion = decltype(completion);
+    struct Slot {
+      std::mutex mu;
+      std::optional<Completion> completion;
+    };
+    auto slot = std::make_shared<Slot>();
+    slot->completion.emplace(std::move(completion));
+    Reply reply = [slot](Response res) {
+      std::optional<Completion> h;
+      {
+        std::lock_guard lock(slot->mu);
+        if (!slot->completion) return;
+        h.emplace(std::move(*slot->completion));
+        slot->completion.reset();
+      }
+      auto ex = asio::get_associated_executor(*h);
+      asio::post(ex, [h = std::move(*h), res = std::move(res)]() mutable {
+        std::move(h)(std::move(res));
+      });
+    };
+    try {
+      route.deferred(request, reply);
+    } catch (const std::exception& e) {
+      KIRIM_BUG(std::string("deferred handler threw: ") + e.what() + " on " + route.pattern);
+      reply(error_response(500, "internal", "Something went wrong on our side."));
+    }
+  };
+  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Response)>(
+      initiate, asio::use_awaitable);
 }
 
 Response Server::Impl::invoke(const Route& route, Request& request) {
@@ -221,6 +258,7 @@ asio::awaitable<Response> Server::Impl::dispatch(Request& request,
     request.params = std::move(match.params);
   }
   if (route->mode == Mode::inline_) co_return invoke(*route, request);
+  if (route->mode == Mode::deferred) co_return co_await invoke_deferred(*route, request);
   if (route->fast) {
     auto answer = invoke_fast(*route, request);
     if (answer) co_return std::move(*answer);

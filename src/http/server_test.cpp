@@ -41,6 +41,20 @@ class ServerTest : public ::testing::Test {
                    std::this_thread::sleep_for(std::chrono::milliseconds(300));
                    return Response::text(200, "slow done", "text/plain");
                  }});
+    // Answers from another thread after a moment, as an asynchronous database write would.
+    Route later{"POST", "/later", Mode::deferred, {}};
+    later.deferred = [this](Request& req, Reply reply) {
+      deferred_thread_ = std::this_thread::get_id();
+      std::thread([body = req.body, reply = std::move(reply)] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        reply(Response::text(200, "later " + body, "text/plain"));
+        reply(Response::text(500, "a second reply is ignored", "text/plain"));
+      }).detach();
+    };
+    router_.add(std::move(later));
+    Route throws{"GET", "/deferred-throws", Mode::deferred, {}};
+    throws.deferred = [](Request&, Reply) { throw std::runtime_error("boom"); };
+    router_.add(std::move(throws));
     ServerOptions o;
     o.listen = "127.0.0.1:0";
     o.io_threads = 1;
@@ -97,7 +111,7 @@ class ServerTest : public ::testing::Test {
   Router router_;
   metrics::Registry metrics_;
   std::unique_ptr<Server> server_;
-  std::thread::id inline_thread_, blocking_thread_;
+  std::thread::id inline_thread_, blocking_thread_, deferred_thread_;
   std::promise<void> slow_started_;
 };
 
@@ -121,6 +135,26 @@ TEST_F(ServerTest, BlockingRoutesRunOffTheIoThread) {
   auto res = roundtrip(s, make(bhttp::verb::post, "/blocking", "abc"));
   EXPECT_EQ(res.body(), "got 3");
   EXPECT_NE(inline_thread_, blocking_thread_);
+}
+
+TEST_F(ServerTest, DeferredRoutesAnswerWhenTheirReplyComesFromAnotherThread) {
+  start();
+  auto s = connect();
+  EXPECT_EQ(roundtrip(s, make(bhttp::verb::get, "/inline")).result_int(), 200);
+  for (int i = 0; i < 3; ++i) {
+    auto res = roundtrip(s, make(bhttp::verb::post, "/later", "n" + std::to_string(i)));
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res.body(), "later n" + std::to_string(i));
+    EXPECT_TRUE(res.keep_alive());
+  }
+  EXPECT_EQ(deferred_thread_, inline_thread_);  // started on the I/O thread
+}
+
+TEST_F(ServerTest, ADeferredHandlerThatThrowsIsAnswered500AndTheConnectionLives) {
+  start();
+  auto s = connect();
+  EXPECT_EQ(roundtrip(s, make(bhttp::verb::get, "/deferred-throws")).result_int(), 500);
+  EXPECT_EQ(roundtrip(s, make(bhttp::verb::get, "/inline")).result_int(), 200);
 }
 
 TEST_F(ServerTest, BodyAtTheLimitIsAcceptedOneByteMoreIs413) {

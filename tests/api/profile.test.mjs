@@ -69,7 +69,8 @@ test('GET /workspace reports stats that match the lists', async () => {
   await s.createUser(owner, { role: 'viewer' });
   assertStatus(await owner.post('/api/v1/tokens', { name: unique('stat') }), 201);
   const ws = assertStatus(await owner.get('/api/v1/workspace'), 200).json;
-  assert.deepEqual(Object.keys(ws).sort(), ['created_at', 'id', 'name', 'stats']);
+  assert.deepEqual(Object.keys(ws).sort(), ['created_at', 'id', 'name', 'settings', 'stats']);
+  assert.deepEqual(Object.keys(ws.settings).sort(), ['default_region', 'opt_in_keywords', 'opt_out_keywords']);
   assert.equal(ws.id, owner.me.workspace.id);
   assert.deepEqual(Object.keys(ws.stats).sort(), ['api_tokens', 'users']);
   assert.equal(ws.stats.users, (await owner.all('/api/v1/users')).length);

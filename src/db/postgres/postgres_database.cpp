@@ -3,7 +3,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <deque>
 #include <mutex>
+#include <thread>
 
 #include <libpq-fe.h>
 
@@ -147,6 +149,32 @@ class PgDatabase final : public Database {
   explicit PgDatabase(std::vector<std::unique_ptr<PgConnection>> conns) : conns_(std::move(conns)) {
     for (auto& c : conns_)
       free_.push_back(c.get());
+    for (std::size_t i = 0; i < conns_.size(); ++i)
+      async_threads_.emplace_back([this] { async_loop(); });
+  }
+
+  ~PgDatabase() override {
+    {
+      std::lock_guard lock(async_mu_);
+      async_stopping_ = true;
+    }
+    async_cv_.notify_all();
+    for (auto& t : async_threads_)
+      t.join();
+  }
+
+  // Each unit is its own transaction on a pooled connection; asynchronous units run on one
+  // thread per connection, so at most as many are in flight as there are connections.
+  void write_async(Unit fn, Done done) override {
+    {
+      std::lock_guard lock(async_mu_);
+      if (!async_stopping_) {
+        async_queue_.emplace_back(std::move(fn), std::move(done));
+        async_cv_.notify_one();
+        return;
+      }
+    }
+    done(make_error(Errc::unavailable, "database is closing"));
   }
 
   Dialect dialect() const override { return Dialect::postgres; }
@@ -222,7 +250,26 @@ class PgDatabase final : public Database {
     return Lease(this, c);
   }
 
+  void async_loop() {
+    while (true) {
+      std::pair<Unit, Done> job;
+      {
+        std::unique_lock lock(async_mu_);
+        async_cv_.wait(lock, [&] { return async_stopping_ || !async_queue_.empty(); });
+        if (async_queue_.empty()) return;  // stopping, and everything queued is done
+        job = std::move(async_queue_.front());
+        async_queue_.pop_front();
+      }
+      job.second(write(std::move(job.first)));
+    }
+  }
+
   std::vector<std::unique_ptr<PgConnection>> conns_;
+  std::mutex async_mu_;
+  std::condition_variable async_cv_;
+  std::deque<std::pair<Unit, Done>> async_queue_;  // guarded by async_mu_
+  bool async_stopping_ = false;                    // guarded by async_mu_
+  std::vector<std::thread> async_threads_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<PgConnection*> free_;  // guarded by mu_

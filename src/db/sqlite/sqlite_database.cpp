@@ -222,15 +222,25 @@ class SqliteDatabase final : public Database {
   }
 
   Result<void> write(Unit fn) override {
-    Pending p{std::move(fn), {}};
-    auto done = p.done.get_future();
+    std::promise<Result<void>> promise;
+    auto done = promise.get_future();
+    write_async(std::move(fn), [&promise](Result<void> r) { promise.set_value(std::move(r)); });
+    return done.get();
+  }
+
+  void write_async(Unit fn, Done done) override {
+    auto p = std::make_unique<Pending>(Pending{std::move(fn), std::move(done)});
     {
       std::lock_guard lock(write_mu_);
-      if (stopping_) return make_error(Errc::unavailable, "database is closing");
-      queue_.push_back(&p);
+      if (!stopping_) {
+        queue_.push_back(std::move(p));  // leaves p empty
+      }
+    }
+    if (p) {
+      p->done(make_error(Errc::unavailable, "database is closing"));
+      return;
     }
     write_cv_.notify_one();
-    return done.get();
   }
 
   Result<void> ping() override {
@@ -256,7 +266,7 @@ class SqliteDatabase final : public Database {
  private:
   struct Pending {
     Unit fn;
-    std::promise<Result<void>> done;
+    Done done;
   };
 
   static Result<void> ping_error() {
@@ -267,13 +277,13 @@ class SqliteDatabase final : public Database {
   // unit rolls back alone and the others commit together (one fsync for the whole group).
   void writer_loop() {
     while (true) {
-      std::vector<Pending*> group;
+      std::vector<std::unique_ptr<Pending>> group;
       {
         std::unique_lock lock(write_mu_);
         write_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping, and everything queued is done
         while (!queue_.empty() && group.size() < kMaxGroupSize) {
-          group.push_back(queue_.front());
+          group.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
       }
@@ -281,12 +291,12 @@ class SqliteDatabase final : public Database {
     }
   }
 
-  void run_group(const std::vector<Pending*>& group) {
+  void run_group(const std::vector<std::unique_ptr<Pending>>& group) {
     auto& c = *writer_conn_;
     std::vector<Result<void>> results(group.size());
     if (auto begin = c.exec_script("BEGIN IMMEDIATE"); !begin.ok()) {
-      for (auto* p : group)
-        p->done.set_value(begin.error());
+      for (const auto& p : group)
+        p->done(begin.error());
       return;
     }
     bool aborted = false;
@@ -333,7 +343,7 @@ class SqliteDatabase final : public Database {
       }
     }
     for (std::size_t i = 0; i < group.size(); ++i)
-      group[i]->done.set_value(std::move(results[i]));
+      group[i]->done(std::move(results[i]));
   }
 
   std::unique_ptr<SqliteConnection> writer_conn_;  // used only by writer_thread_
@@ -345,8 +355,8 @@ class SqliteDatabase final : public Database {
 
   mutable std::mutex write_mu_;
   std::condition_variable write_cv_;
-  std::deque<Pending*> queue_;  // guarded by write_mu_
-  bool stopping_ = false;       // guarded by write_mu_
+  std::deque<std::unique_ptr<Pending>> queue_;  // guarded by write_mu_
+  bool stopping_ = false;                       // guarded by write_mu_
 
   std::atomic<std::uint64_t> commits_{0};
   std::atomic<std::uint64_t> units_committed_{0};
