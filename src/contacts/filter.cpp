@@ -14,7 +14,9 @@ constexpr std::size_t kMaxTextValue = 1000;
 constexpr std::size_t kMaxConditions = 50;
 
 Error bad(const std::string& param, const std::string& reason) {
-  return Error{Errc::invalid_argument, "The filter has an invalid value.", {{param, reason}},
+  return Error{Errc::invalid_argument,
+               "The filter has an invalid value.",
+               {{param, reason}},
                "validation_failed"};
 }
 
