@@ -4,7 +4,7 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 
 .PHONY: deps web web-deps build build-debug run test test-cpp test-api test-realtime test-web test-e2e \
-        format format-check bench clean
+        test-fuzz format format-check bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,15 +30,17 @@ build-debug: deps
 	cmake --preset debug >/dev/null
 	cmake --build --preset debug -j $(JOBS)
 
-# Starts Kirim on http://127.0.0.1:8080 with SQLite under var/ (see README for the options).
+# Starts Kirim on http://127.0.0.1:8080 with SQLite under var/ and the WhatsApp sandbox standing in
+# for Meta (see README for the options; SANDBOX=false for a real Meta account).
+SANDBOX ?= true
 run: deps
 	$(MAKE) --no-print-directory web build
-	./build/release/kirim serve --web-root web/dist $(ARGS)
+	./build/release/kirim serve --web-root web/dist --sandbox $(SANDBOX) $(ARGS)
 
 test: deps
 	$(MAKE) --no-print-directory format-check build-debug web-deps
 	$(MAKE) --no-print-directory test-web
-	$(MAKE) --no-print-directory test-cpp test-api test-realtime test-e2e
+	$(MAKE) --no-print-directory test-cpp test-api test-realtime test-e2e test-fuzz
 	@echo "make test: every suite passed"
 
 # C++ unit, storage (SQLite and a throwaway PostgreSQL) and server tests, under ASan+UBSan.
@@ -60,6 +62,11 @@ test-web: web-deps
 # Browser tests: Playwright drives Debian's Chromium against the real binary.
 test-e2e:
 	scripts/e2e.sh $(CURDIR)/build/debug/kirim
+
+# libFuzzer on the WhatsApp webhook parser, for a bounded time (FUZZ_SECONDS).
+FUZZ_SECONDS ?= 30
+test-fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	git ls-files --cached --others --exclude-standard '*.cpp' '*.h' | xargs clang-format -i

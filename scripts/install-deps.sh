@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libprotobuf-dev libroaring-dev libcsv-dev libhowardhinnant-date-dev tzdata
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev llvm-14
   chromium nginx-light wrk curl ca-certificates
 )
 

@@ -14,6 +14,8 @@ const features = [
   'settings/users',
   'settings/tokens',
   'settings/workspace',
+  'contacts',
+  'whatsapp',
 ];
 
 const featureBoundaries = features.map((feature) => ({

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "api/routes.h"
+#include "contacts/filter.h"
 #include "contacts/imports.h"
 #include "core/json.h"
 
@@ -155,8 +156,11 @@ Result<Response> create_export(const Dependencies& d, Request& req, const Princi
       filter = f->as_object();
     }
   }
+  auto sort = r.string("sort", false, 0, 32);
   KIRIM_TRY(r.finish());
-  KIRIM_ASSIGN_OR_RETURN(auto e, d.imports->create_export(p.workspace_id, p.user_id, filter, ""));
+  if (sort) KIRIM_TRY(contacts::parse_sort(*sort));
+  KIRIM_ASSIGN_OR_RETURN(
+      auto e, d.imports->create_export(p.workspace_id, p.user_id, filter, sort.value_or("")));
   return json_response(202, contacts::export_json(e));
 }
 

@@ -199,6 +199,7 @@ int run_serve(const Config& c) {
   whatsapp::Inbox inbox(**db, clock, wa_accounts, contact_book, inbox_options, workspace_notice);
   deps.wa_accounts = &wa_accounts;
   deps.inbox = &inbox;
+  if (auto r = wa_accounts.load_routes(); !r.ok()) return fail(r.error());
 
   // --sandbox: Meta's stand-in on this server under /sandbox, for trying Kirim without a Meta
   // account. Its webhooks come back to /webhooks/whatsapp signed with the instance's app secret.

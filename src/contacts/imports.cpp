@@ -26,7 +26,6 @@ using db::Value;
 
 constexpr std::size_t kRowsPerStatement = 100;  // rows in one multi-row INSERT
 constexpr std::size_t kMaxErrorRaw = 2000;      // bytes of a failed row kept in the report
-constexpr int kExportPage = 1000;
 
 constexpr const char* kImportColumns =
     "id, workspace_id, created_by, filename, state, size_bytes, bytes_received, preview, settings, "
@@ -1117,17 +1116,22 @@ Result<void> Imports::run_export(std::int64_t id) {
   for (const auto& fd : fields)
     header.push_back(fd.key);
   out << csv_line(header) << "\n";
-  std::int64_t after = 0;
+  // The list's own pages, in the order asked for (creation order by default).
+  ListQuery query;
+  query.filter = f;
+  query.sort = Sort{SortKey::created_at, false};
+  if (!e.sort.empty()) {
+    KIRIM_ASSIGN_OR_RETURN(query.sort, parse_sort(e.sort));
+  }
+  query.limit = kMaxPageSize;
   auto last_publish = clock_.now_ms() - kProgressIntervalMs;
   while (true) {
     {
       std::lock_guard lock(mu_);
       if (stopping_) return Error{Errc::unavailable, "stopping", {}, "stopping"};
     }
-    KIRIM_ASSIGN_OR_RETURN(auto ids, contacts_.ids(ws, f, after, kExportPage));
-    if (ids.empty()) break;
-    after = ids.back();
-    KIRIM_ASSIGN_OR_RETURN(auto page, contacts_.get_many(ws, ids));
+    KIRIM_ASSIGN_OR_RETURN(auto listed, contacts_.list(ws, query));
+    const auto& page = listed.items;
     for (const auto& c : page) {
       std::string tags;
       for (const auto& t : c.tags)
@@ -1159,11 +1163,14 @@ Result<void> Imports::run_export(std::int64_t id) {
       out << csv_line(line) << "\n";
     }
     e.rows += static_cast<std::int64_t>(page.size());
+    const bool last_page = listed.next_cursor.empty();
+    query.cursor = listed.next_cursor;
     if (clock_.now_ms() - last_publish >= kProgressIntervalMs) {
       last_publish = clock_.now_ms();
       KIRIM_TRY(db_.write_exec("UPDATE exports SET rows_done = $1 WHERE id = $2", {e.rows, id}));
       if (publish_) publish_(ws, "export.progress", nullptr, &e);
     }
+    if (last_page) break;
   }
   out.close();
   if (!out) return make_error(Errc::unavailable, "writing the export failed (disk full?)");

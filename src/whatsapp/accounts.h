@@ -97,6 +97,9 @@ class Accounts {
                                                  const boost::json::object& body);
   [[nodiscard]] Result<void> delete_template(std::int64_t ws, std::int64_t id);
 
+  // Reads the routing tables into memory. Call once at start, before webhooks arrive, so that
+  // the receiver (on an I/O thread) never waits for the database; every change reloads them.
+  [[nodiscard]] Result<void> load_routes() { return reload_routes(); }
   // Webhook routing, from memory.
   [[nodiscard]] std::optional<Route> route_phone_number(const std::string& pnid);
   [[nodiscard]] std::vector<Route> route_waba(const std::string& waba_id);

@@ -1,6 +1,8 @@
 // The WhatsApp Cloud API client: the error table, the HTTP client and every CloudApi call against
 // a real local HTTP server, and the message builders' exact JSON and limits.
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -511,6 +513,18 @@ TEST_F(CloudApiTest, RefusedConnectionIsConnectFailedWithAKnownOutcome) {
   EXPECT_EQ(sent.error.transport, Transport::connect_failed);
   EXPECT_EQ(sent.error.cls, ErrorClass::retry);
   EXPECT_FALSE(sent.error.outcome_unknown);
+}
+
+TEST_F(CloudApiTest, OnlyHttpAndHttpsUrlsAreFetched) {
+  // A media URL comes from a response; it must never make the client read a local file.
+  const auto path = std::filesystem::temp_directory_path() / "kirim-client-secret.txt";
+  { std::ofstream(path) << "do not read me"; }
+  HttpRequest req;
+  req.url = "file://" + path.string();
+  const auto r = http_.fetch(req);
+  EXPECT_NE(r.transport, Transport::ok);
+  EXPECT_EQ(r.body.find("do not read me"), std::string::npos);
+  std::filesystem::remove(path);
 }
 
 TEST_F(CloudApiTest, DeadlinePassedWhileConnectingIsConnectFailed) {

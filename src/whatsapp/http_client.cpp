@@ -194,7 +194,12 @@ void HttpClient::Impl::add(std::unique_ptr<Transfer> t) {
   curl_easy_setopt(easy, CURLOPT_URL, r.url.c_str());
   curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, t->error);
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(r.timeout.count()));
+  // Only the web's schemes: a URL from a response (a media download) must not read local files.
+  curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // 0 would mean "wait forever" to libcurl; every exchange has a deadline.
+  const auto timeout = r.timeout.count() > 0 ? r.timeout : kDefaultTimeout;
+  curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   // Over TLS, new transfers wait for a connection that may multiplex (ALPN tells at the
   // handshake) rather than opening their own. Cleartext is HTTP/1.1 only: waiting there would

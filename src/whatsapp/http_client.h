@@ -17,6 +17,8 @@ namespace kirim::whatsapp {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
+inline constexpr std::chrono::milliseconds kDefaultTimeout{20'000};
+
 // A response body larger than this fails the exchange (Meta's largest media is 100 MB).
 inline constexpr std::size_t kMaxResponseBytes = 128 * 1024 * 1024;
 
@@ -33,7 +35,7 @@ struct HttpRequest {
     std::string content_type;  // for file parts
   };
   std::vector<Part> multipart;
-  std::chrono::milliseconds timeout{20'000};  // the whole exchange, connect included
+  std::chrono::milliseconds timeout{20'000};  // the whole exchange, connect included; 0: 20 s
 };
 
 // How an exchange ended on the wire.

@@ -217,7 +217,7 @@ Result<std::size_t> Inbox::process_pending() {
   while (true) {
     {
       std::lock_guard state(mu_);
-      if (stopping_ && worker_.joinable() && std::this_thread::get_id() == worker_.get_id()) break;
+      if (stopping_) break;  // the rest waits for the next start
     }
     KIRIM_ASSIGN_OR_RETURN(
         auto rows, db_.query("SELECT id, workspace_id, account_id, body FROM webhook_events WHERE "
@@ -417,12 +417,14 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
       }
       if (failed_at == 0) failed_at = t;
     } else {
-      // First time of each status, implied ones included: read implies delivered implies sent.
-      if (sent_at == 0) sent_at = t;
-      if ((rank == StatusRank::delivered || rank == StatusRank::read) && delivered_at == 0) {
-        delivered_at = t;
-      }
-      if (rank == StatusRank::read && read_at == 0) read_at = t;
+      // The earliest time of each status, implied ones included: read implies delivered implies
+      // sent. A late webhook may carry an earlier time than the one implied so far.
+      auto earliest = [t](std::int64_t& at) {
+        if (at == 0 || t < at) at = t;
+      };
+      earliest(sent_at);
+      if (rank == StatusRank::delivered || rank == StatusRank::read) earliest(delivered_at);
+      if (rank == StatusRank::read) earliest(read_at);
       if (cur == StatusRank::failed) {
         if (t > status_at) {
           next = rank;
@@ -529,8 +531,10 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
       if (e.workspace_id && r.workspace_id != *e.workspace_id) continue;
       event_ws = event_ws.value_or(r.workspace_id);
       applied = true;
+      // Templates not yet synced have no Meta id: an update without one matches by name only.
       const std::string where =
-          " WHERE account_id = $1 AND (meta_id = $2 OR (name = $3 AND ($4 = '' OR language = $4)))";
+          " WHERE account_id = $1 AND (($2 <> '' AND meta_id = $2) OR (name = $3 AND ($4 = '' OR "
+          "language = $4)))";
       if (t.field == "message_template_status_update") {
         KIRIM_TRY(c.exec(
             "UPDATE templates SET status = $5, rejected_reason = $6, updated_at = $7" + where,
@@ -574,10 +578,8 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
       };
       for (std::size_t i = 0; i < nums.size(); ++i) {
         if (digits(nums.text(i, "display_number")) != digits(q.display_phone_number)) continue;
-        std::string tier = q.current_limit;
-        if (q.max_daily_conversations > 0) {
-          tier = "TIER_" + std::to_string(q.max_daily_conversations);
-        }
+        // The portfolio's limit replaces the number's own (current_limit goes in February 2026).
+        const std::string tier = q.portfolio_limit.empty() ? q.current_limit : q.portfolio_limit;
         if (q.event == "THROUGHPUT_UPGRADE") {
           KIRIM_TRY(
               c.exec("UPDATE phone_numbers SET throughput_mps = 1000, updated_at = $1 WHERE "
@@ -650,7 +652,7 @@ void Inbox::notify(const Effects& fx) {
 Result<std::vector<WebhookEvent>> Inbox::events(std::int64_t ws, const WebhookQuery& q) {
   std::string sql =
       "SELECT id, workspace_id, account_id, received_at, processed_at, size_bytes, kinds, outcome, "
-      "error, summary FROM webhook_events WHERE workspace_id = $1";
+      "error, summary FROM webhook_events WHERE (workspace_id = $1 OR workspace_id IS NULL)";
   std::vector<Value> params{ws};
   if (q.before > 0) {
     params.emplace_back(q.before);
@@ -699,7 +701,7 @@ Result<WebhookEvent> Inbox::event(std::int64_t ws, std::int64_t id) {
   KIRIM_ASSIGN_OR_RETURN(
       auto rows, db_.query("SELECT id, workspace_id, account_id, received_at, processed_at, "
                            "size_bytes, kinds, outcome, error, summary, body FROM webhook_events "
-                           "WHERE workspace_id = $1 AND id = $2",
+                           "WHERE (workspace_id = $1 OR workspace_id IS NULL) AND id = $2",
                            {ws, id}));
   if (rows.empty()) return make_error(Errc::not_found, "There is no such webhook.");
   WebhookEvent e;

@@ -91,6 +91,8 @@ class Inbox {
   // Applies every pending event now, on the caller's thread (tests and replays).
   [[nodiscard]] Result<std::size_t> process_pending();
 
+  // The workspace's events, and the ones no workspace could be found for (an unknown number or
+  // WABA: what an operator needs to see to connect it); never another workspace's.
   [[nodiscard]] Result<std::vector<WebhookEvent>> events(std::int64_t ws, const WebhookQuery& q);
   [[nodiscard]] Result<WebhookEvent> event(std::int64_t ws, std::int64_t id);
   // Processes a stored event again (idempotent) and returns it with its new outcome.

@@ -46,6 +46,18 @@ std::int64_t integer(const json::object* o, std::string_view key) {
   return 0;
 }
 
+// A messaging limit in Meta's tier words: a tier name as it is, a count as its tier (250 ->
+// TIER_250, 2000 -> TIER_2K, -1 -> TIER_UNLIMITED); empty when absent or unreadable.
+std::string limit_tier(const json::object& o, std::string_view key) {
+  auto name = str(&o, key);
+  if (name.starts_with("TIER_")) return name;
+  const auto n = integer(&o, key);
+  if (n < 0) return "TIER_UNLIMITED";
+  if (n == 0) return {};
+  if (n % 1000 == 0) return "TIER_" + std::to_string(n / 1000) + "K";
+  return "TIER_" + std::to_string(n);
+}
+
 void add_unique(std::vector<std::string>& v, std::string s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(std::move(s));
 }
@@ -202,6 +214,7 @@ void read_change(const std::string& waba, const json::object& change, ParsedWebh
     q.event = str(&v, "event");
     q.current_limit = str(&v, "current_limit");
     q.max_daily_conversations = integer(&v, "max_daily_conversations_per_business");
+    q.portfolio_limit = limit_tier(v, "max_daily_conversations_per_business");
     out.quality.push_back(std::move(q));
   } else {
     add_unique(out.kinds, field.empty() ? "unknown" : field);

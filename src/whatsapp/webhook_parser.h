@@ -64,6 +64,9 @@ struct TemplateUpdate {
 struct QualityUpdate {
   std::string waba_id, display_phone_number, event, current_limit;
   std::int64_t max_daily_conversations = 0;
+  // max_daily_conversations_per_business in Meta's tier words, whether it came as a tier name or
+  // as a count (10000 -> TIER_10K, -1 -> TIER_UNLIMITED); empty when absent.
+  std::string portfolio_limit;
 };
 
 // account_update and any other field Kirim does not act on in detail.

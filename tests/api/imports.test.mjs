@@ -141,5 +141,13 @@ test('an export of a filtered list downloads as CSV with every column', async ()
   assert.match(lines[0], /^phone,name,language,country,timezone,consent,consent_source,tags,created_at/);
   assert.equal(lines.length, 13);
   assert.ok(lines[1].startsWith('+6281420000000,Exp 0,'));
+  // In the order asked for: names descending.
+  const sorted = assertStatus(await owner.post('/api/v1/exports', { filter: { tag }, sort: '-name' }), 202).json;
+  await waitFor(async () => (await owner.get(`/api/v1/exports/${sorted.id}`)).json.state === 'completed',
+    { what: 'the sorted export' });
+  const names = (await owner.get(`/api/v1/exports/${sorted.id}/download`)).text.trim().split('\n').slice(1)
+    .map((l) => l.split(',')[1]);
+  assert.deepEqual(names, [9, 8, 7, 6, 5, 4, 3, 2, 11, 10, 1, 0].map((i) => `Exp ${i}`));
   assertError(await owner.post('/api/v1/exports', { filter: { nonsense: true } }), 400, 'validation_failed');
+  assertError(await owner.post('/api/v1/exports', { sort: 'shoe_size' }), 400, 'validation_failed', { sort: true });
 });

@@ -1,4 +1,5 @@
 import { CommandRegistry } from '@/lib/commands/registry';
+import { focusPageSearch } from '@/lib/page-search';
 
 /** What a command may do: the shell provides these while it is mounted. */
 export interface AppCommandContext {
@@ -18,12 +19,38 @@ export const goToDashboard = appCommands.register({
   run: ({ navigate }) => navigate('/'),
 });
 
+export const goToContacts = appCommands.register({
+  id: 'navigate.contacts',
+  label: 'Go to contacts',
+  shortcut: ['g', 'c'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/contacts'),
+});
+
+export const focusSearch = appCommands.register({
+  id: 'page.search',
+  label: 'Search this page (contacts)',
+  shortcut: ['/'],
+  group: 'Page',
+  run: () => {
+    focusPageSearch();
+  },
+});
+
 export const goToSettings = appCommands.register({
   id: 'navigate.settings',
   label: 'Go to settings',
   shortcut: ['g', 's'],
   group: 'Navigation',
   run: ({ navigate }) => navigate('/settings'),
+});
+
+export const goToTemplates = appCommands.register({
+  id: 'navigate.templates',
+  label: 'Go to templates',
+  shortcut: ['g', 't'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/templates'),
 });
 
 export const showShortcutHelp = appCommands.register({

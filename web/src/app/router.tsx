@@ -1,11 +1,15 @@
 import { createBrowserRouter, Navigate, type RouteObject } from 'react-router';
 import { RealtimeRoot } from './realtime-root';
 import { RequireAuth } from './require-auth';
+import { ContactRoute, ContactsRoute, ImportRoute } from './routes/contacts';
 import { DashboardRoute } from './routes/dashboard';
 import { LoginRoute } from './routes/login';
 import { NotFoundRoute } from './routes/not-found';
+import { FieldsRoute, TagsRoute } from './routes/settings/contacts';
 import { SettingsLayout } from './routes/settings/layout';
 import { ProfileRoute, TokensRoute, UsersRoute, WorkspaceRoute } from './routes/settings/sections';
+import { WebhookLogRoute, WhatsAppRoute } from './routes/settings/whatsapp';
+import { NewTemplateRoute, TemplatesRoute } from './routes/templates';
 import { AppLayout } from './shell/app-layout';
 
 export const routes: RouteObject[] = [
@@ -20,6 +24,10 @@ export const routes: RouteObject[] = [
             element: <AppLayout />,
             children: [
               { index: true, element: <DashboardRoute /> },
+              { path: 'contacts', element: <ContactsRoute /> },
+              // One route for both, so the upload survives the move to the import's own URL.
+              { path: 'contacts/import/:importId?', element: <ImportRoute /> },
+              { path: 'contacts/:contactId', element: <ContactRoute /> },
               {
                 path: 'settings',
                 element: <SettingsLayout />,
@@ -29,8 +37,14 @@ export const routes: RouteObject[] = [
                   { path: 'workspace', element: <WorkspaceRoute /> },
                   { path: 'users', element: <UsersRoute /> },
                   { path: 'tokens', element: <TokensRoute /> },
+                  { path: 'fields', element: <FieldsRoute /> },
+                  { path: 'tags', element: <TagsRoute /> },
+                  { path: 'whatsapp', element: <WhatsAppRoute /> },
+                  { path: 'webhooks', element: <WebhookLogRoute /> },
                 ],
               },
+              { path: 'templates', element: <TemplatesRoute /> },
+              { path: 'templates/new', element: <NewTemplateRoute /> },
               { path: '*', element: <NotFoundRoute /> },
             ],
           },

@@ -12,9 +12,13 @@ interface ConfirmModalProps {
   onClose: () => void;
   pending?: boolean;
   error?: string | null;
+  /** Red by default; a change that destroys nothing may say so with another colour. */
+  confirmColor?: string;
+  /** The button that leaves things as they are, when "Cancel" would be ambiguous. */
+  cancelLabel?: string;
 }
 
-/** Asks before a destructive change; the confirm button is red and named after the action. */
+/** Asks before a consequential change; the confirm button is named after the action. */
 export function ConfirmModal({
   opened,
   title,
@@ -24,6 +28,8 @@ export function ConfirmModal({
   onClose,
   pending = false,
   error = null,
+  confirmColor = 'red',
+  cancelLabel = 'Cancel',
 }: ConfirmModalProps) {
   return (
     <Modal opened={opened} onClose={onClose} title={title} centered>
@@ -34,9 +40,9 @@ export function ConfirmModal({
         <FormErrorAlert message={error} />
         <Group justify="flex-end" gap="sm">
           <Button variant="default" onClick={onClose} disabled={pending}>
-            Cancel
+            {cancelLabel}
           </Button>
-          <Button color="red" onClick={onConfirm} loading={pending}>
+          <Button color={confirmColor} onClick={onConfirm} loading={pending}>
             {confirmLabel}
           </Button>
         </Group>

@@ -172,11 +172,16 @@ async function errorFromResponse(response: Response): Promise<ApiError> {
   });
 }
 
-export type QueryParams = Record<string, string | number | null | undefined>;
+/** A list value repeats the parameter (`tag=a&tag=b`); empty values are left out. */
+export type QueryParams = Record<string, string | number | readonly string[] | null | undefined>;
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is (file chunks), with `contentType`; takes the place of `body`. */
+  rawBody?: Blob;
+  contentType?: string;
   query?: QueryParams;
   signal?: AbortSignal;
 }
@@ -185,7 +190,9 @@ function withQuery(path: string, query: QueryParams | undefined): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value !== null && value !== undefined && value !== '') params.set(key, String(value));
+    if (value === null || value === undefined || value === '') continue;
+    if (typeof value === 'string' || typeof value === 'number') params.set(key, String(value));
+    else for (const item of value) params.append(key, item);
   }
   const search = params.toString();
   return search === '' ? path : `${path}?${search}`;
@@ -215,7 +222,11 @@ export async function fetchOrNetworkError(input: string, init: RequestInit): Pro
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
   const headers = new Headers({ Accept: 'application/json' });
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+  if (options.rawBody !== undefined) {
+    headers.set('Content-Type', options.contentType ?? 'application/octet-stream');
+  } else if (options.body !== undefined) {
+    headers.set('Content-Type', 'application/json');
+  }
   if (method !== 'GET') {
     const token = currentCsrfToken();
     if (token !== null) headers.set(csrfHeaderName, token);
@@ -225,7 +236,8 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
     method,
     headers,
     credentials: 'same-origin',
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     signal: options.signal,
   });
   if (!response.ok) {

@@ -1,11 +1,32 @@
 import type { Role } from './auth';
 
-// docs/api.md: managing users, API tokens and the workspace needs owner or admin; only an owner
-// may make or unmake an owner. The server enforces this; the UI mirrors it so that people are
-// not offered actions that would be refused.
+// docs/api.md: managing users, API tokens, the workspace and contact fields needs owner or admin;
+// only an owner may make or unmake an owner; contacts, tags, imports and exports need editor or
+// more. The server enforces this; the UI mirrors it so that people are not offered actions that
+// would be refused.
 
 export function canManageWorkspace(role: Role): boolean {
   return role === 'owner' || role === 'admin';
+}
+
+/** Creating, changing, importing, exporting and deleting contacts, and managing tags. */
+export function canEditContacts(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+/** Defining the workspace's custom contact fields. */
+export function canManageContactFields(role: Role): boolean {
+  return canManageWorkspace(role);
+}
+
+/** Connecting, changing and removing WhatsApp accounts, and reading the webhook log. */
+export function canManageWhatsAppAccounts(role: Role): boolean {
+  return canManageWorkspace(role);
+}
+
+/** Syncing, creating and deleting WhatsApp message templates. */
+export function canManageTemplates(role: Role): boolean {
+  return role !== 'viewer';
 }
 
 /** Roles that `actor` may hand out or take away. */

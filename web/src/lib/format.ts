@@ -53,3 +53,39 @@ export function initials(name: string): string {
         .map((part) => part[0]!.toUpperCase())
         .join('');
 }
+
+const numberFormat = new Intl.NumberFormat();
+
+/** "1,234,567". */
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+/** "1 contact", "1,234,567 contacts": a count with its noun (`plural` when not just `s`). */
+export function formatCount(value: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(value)} ${value === 1 ? singular : plural}`;
+}
+
+const byteUnits = ['KB', 'MB', 'GB', 'TB'];
+
+/** "812 bytes", "70.0 MB": file sizes in powers of 1024, as file managers show them. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return bytes === 1 ? '1 byte' : `${formatNumber(bytes)} bytes`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < byteUnits.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${byteUnits[unit]}`;
+}
+
+/** "45 s", "3 min 5 s", "2 h 10 min": how long something still takes. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  if (total < 60) return `${total} s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return total % 60 === 0 ? `${minutes} min` : `${minutes} min ${total % 60} s`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}

@@ -5,7 +5,10 @@ export interface RecordedRequest {
   path: string;
   query: URLSearchParams;
   headers: Headers;
+  /** The JSON body, parsed. */
   body: unknown;
+  /** A body sent as raw bytes (file chunks). */
+  rawBody: Blob | undefined;
   credentials: RequestCredentials | undefined;
 }
 
@@ -26,7 +29,7 @@ export function errorResponse(
   status: number,
   code: string,
   message: string,
-  details?: Record<string, string>,
+  details?: Record<string, unknown>,
   headers?: Record<string, string>,
 ): Response {
   return jsonResponse({ error: { code, message, details } }, { status, headers });
@@ -47,6 +50,7 @@ export function stubFetch(routes: Record<string, Handler>): { requests: Recorded
       query: url.searchParams,
       headers: new Headers(init?.headers),
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      rawBody: init?.body instanceof Blob ? init.body : undefined,
       credentials: init?.credentials,
     };
     requests.push(request);

@@ -11,7 +11,13 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconHome, IconKeyboard, IconSettings } from '@tabler/icons-react';
+import {
+  IconAddressBook,
+  IconHome,
+  IconKeyboard,
+  IconSettings,
+  IconTemplate,
+} from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { KirimLogo } from '@/components/kirim-logo';
@@ -23,8 +29,10 @@ import { useShortcuts } from '@/lib/commands/use-shortcuts';
 import {
   type AppCommandContext,
   appCommands,
+  goToContacts,
   goToDashboard,
   goToSettings,
+  goToTemplates,
   showShortcutHelp,
 } from '../commands';
 import { OnlineIndicator } from './online-indicator';
@@ -40,7 +48,7 @@ interface NavItem {
   isActive: (pathname: string) => boolean;
 }
 
-// Only pages that exist; campaigns, contacts and the rest join this list as they are built.
+// Only pages that exist; campaigns and the rest join this list as they are built.
 const navItems: NavItem[] = [
   {
     label: 'Dashboard',
@@ -48,6 +56,20 @@ const navItems: NavItem[] = [
     icon: <IconHome size={18} aria-hidden />,
     command: goToDashboard,
     isActive: (pathname) => pathname === '/',
+  },
+  {
+    label: 'Contacts',
+    to: '/contacts',
+    icon: <IconAddressBook size={18} aria-hidden />,
+    command: goToContacts,
+    isActive: (pathname) => pathname.startsWith('/contacts'),
+  },
+  {
+    label: 'Templates',
+    to: '/templates',
+    icon: <IconTemplate size={18} aria-hidden />,
+    command: goToTemplates,
+    isActive: (pathname) => pathname.startsWith('/templates'),
   },
   {
     label: 'Settings',

@@ -1,5 +1,14 @@
 import { Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconBuilding, IconKey, IconUser, IconUsers } from '@tabler/icons-react';
+import {
+  IconBrandWhatsapp,
+  IconBuilding,
+  IconForms,
+  IconKey,
+  IconTags,
+  IconUser,
+  IconUsers,
+  IconWebhook,
+} from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 
@@ -14,6 +23,10 @@ const settingsTabs: SettingsTab[] = [
   { value: 'workspace', label: 'Workspace', icon: <IconBuilding size={16} aria-hidden /> },
   { value: 'users', label: 'Users', icon: <IconUsers size={16} aria-hidden /> },
   { value: 'tokens', label: 'API tokens', icon: <IconKey size={16} aria-hidden /> },
+  { value: 'fields', label: 'Contact fields', icon: <IconForms size={16} aria-hidden /> },
+  { value: 'tags', label: 'Tags', icon: <IconTags size={16} aria-hidden /> },
+  { value: 'whatsapp', label: 'WhatsApp', icon: <IconBrandWhatsapp size={16} aria-hidden /> },
+  { value: 'webhooks', label: 'Webhook log', icon: <IconWebhook size={16} aria-hidden /> },
 ];
 
 export function SettingsLayout() {

@@ -4,7 +4,12 @@ import type { Me, Workspace } from '@/lib/auth';
 import { queryKeys } from '@/lib/query-keys';
 
 export interface UpdateWorkspaceInput {
-  name: string;
+  name?: string;
+  /** ISO 3166 alpha-2 region for numbers written without `+`. */
+  default_region?: string;
+  /** Up to 20 keywords of 1 to 32 characters; an inbound message that is one of them opts out. */
+  opt_out_keywords?: string[];
+  opt_in_keywords?: string[];
 }
 
 /** PATCH /api/v1/workspace (owner, admin): 200 Workspace. */

@@ -9,6 +9,7 @@ import { canManageWorkspace } from '@/lib/authorization';
 import { formatDate } from '@/lib/format';
 import { useServerFormErrors } from '@/lib/form-errors';
 import { useUpdateWorkspace } from '../api/update-workspace';
+import { ContactsSettings } from './contacts-settings-form';
 
 function RenameForm({ me }: { me: Me }) {
   const updateWorkspace = useUpdateWorkspace();
@@ -51,23 +52,26 @@ function RenameForm({ me }: { me: Me }) {
 export function WorkspaceSettings({ me }: { me: Me }) {
   const editable = canManageWorkspace(me.role);
   return (
-    <SectionCard
-      title="Workspace"
-      description={`Created ${formatDate(me.workspace.created_at)}. Everyone in it sees this name.`}
-    >
-      {editable ? (
-        <RenameForm me={me} />
-      ) : (
-        <Stack gap="md">
-          <div>
-            <Text size="sm" c="dimmed">
-              Workspace name
-            </Text>
-            <Text fw={600}>{me.workspace.name}</Text>
-          </div>
-          <RestrictedNotice>Only owners and admins can rename the workspace.</RestrictedNotice>
-        </Stack>
-      )}
-    </SectionCard>
+    <Stack gap="lg">
+      <SectionCard
+        title="Workspace"
+        description={`Created ${formatDate(me.workspace.created_at)}. Everyone in it sees this name.`}
+      >
+        {editable ? (
+          <RenameForm me={me} />
+        ) : (
+          <Stack gap="md">
+            <div>
+              <Text size="sm" c="dimmed">
+                Workspace name
+              </Text>
+              <Text fw={600}>{me.workspace.name}</Text>
+            </div>
+            <RestrictedNotice>Only owners and admins can rename the workspace.</RestrictedNotice>
+          </Stack>
+        )}
+      </SectionCard>
+      <ContactsSettings editable={editable} />
+    </Stack>
   );
 }
