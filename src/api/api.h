@@ -16,6 +16,10 @@ namespace kirim::whatsapp {
 class Accounts;
 class Inbox;
 }  // namespace kirim::whatsapp
+namespace kirim::queue {
+class Queue;
+class RateLimiter;
+}  // namespace kirim::queue
 
 // The REST API's handlers: each parses and validates its input, authorizes the caller, calls one
 // module and renders the answer. Nothing here holds state of its own.
@@ -35,7 +39,12 @@ struct Dependencies {
   std::size_t body_limit = 1024 * 1024;       // the server's: the largest upload chunk
   whatsapp::Accounts* wa_accounts = nullptr;  // WhatsApp accounts, numbers, templates
   whatsapp::Inbox* inbox = nullptr;           // the webhook receiver and its log
+  queue::Queue* queue = nullptr;              // the durable queue and its dashboard
+  queue::RateLimiter* limiter = nullptr;      // per phone number sending limits
 };
+
+// The realtime channel of the queue dashboard's live numbers (owners and admins may subscribe).
+inline constexpr const char* kQueuesChannel = "private-queues";
 
 // Adds every /api/v1 route and the operations routes (/healthz, /readyz, /metrics).
 void register_routes(http::Router& router, const Dependencies& deps);

@@ -74,6 +74,12 @@ Result<Response> channel_auth(const Dependencies& deps, Request& req, const Prin
         {"channel_data", channel_data}};
     return json_response(200, o);
   }
+  // The queue dashboard's live numbers are the instance's, for owners and admins.
+  if (channel == kQueuesChannel && accounts::at_least(p.role, Role::admin)) {
+    boost::json::object o{
+        {"auth", app.key + ":" + realtime::sign(app.secret, socket_id + ":" + channel)}};
+    return json_response(200, o);
+  }
   return make_error(Errc::forbidden, "You may not subscribe to " + channel + ".", "forbidden");
 }
 
@@ -95,9 +101,10 @@ Result<Response> user_auth(const Dependencies& deps, Request& req, const Princip
 }
 
 Result<Response> config(const Dependencies& deps, Request&, const Principal& p) {
-  boost::json::object o{
-      {"key", deps.realtime_app->key},
-      {"channels", {{"workspace", workspace_channel(p)}, {"presence", presence_channel(p)}}}};
+  boost::json::object channels{{"workspace", workspace_channel(p)},
+                               {"presence", presence_channel(p)}};
+  if (accounts::at_least(p.role, Role::admin)) channels["queues"] = kQueuesChannel;
+  boost::json::object o{{"key", deps.realtime_app->key}, {"channels", std::move(channels)}};
   return json_response(200, o);
 }
 

@@ -6,22 +6,30 @@
 #include <thread>
 
 #include <CLI/CLI.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <unistd.h>
 
 #include "accounts/accounts.h"
 #include "api/api.h"
+#include "app/backup_command.h"
 #include "app/sandbox_command.h"
 #include "contacts/contacts.h"
 #include "contacts/imports.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/crypto.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "db/backup.h"
 #include "db/database.h"
 #include "db/migrations.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "queue/feed.h"
+#include "queue/maintenance.h"
+#include "queue/queue.h"
+#include "queue/rate_limiter.h"
 #include "realtime/app.h"
 #include "realtime/bus.h"
 #include "realtime/http_api.h"
@@ -38,12 +46,7 @@ namespace {
 
 int g_exit_code = 0;
 
-// Raw values of the settings as the command line and environment gave them.
-struct SettingInputs {
-  std::string config_path;
-  std::map<std::string, std::string> raw;
-  std::map<std::string, CLI::Option*> options;
-};
+}  // namespace
 
 void add_settings(CLI::App& cmd, SettingInputs& in, bool all) {
   cmd.add_option("--config", in.config_path, "TOML configuration file")->envname("KIRIM_CONFIG");
@@ -82,6 +85,8 @@ Result<Config> resolve(SettingInputs& in) {
   return c;
 }
 
+namespace {
+
 int fail(const Error& e) {
   std::cerr << "kirim: " << e.message << "\n";
   for (const auto& [k, v] : e.details)
@@ -111,6 +116,99 @@ Result<std::unique_ptr<db::Database>> open_database(const Config& c, int readers
   KIRIM_ASSIGN_OR_RETURN(auto db, db::open(c.database_url(), db::Options{readers}));
   KIRIM_TRY(db::migrate(*db));
   return db;
+}
+
+// This process among the nodes sharing a database: host and data directory, then a nonce for
+// this run, so that leases of an earlier run of the same node can be told apart and taken back.
+std::string node_id(const std::string& data_dir) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::error_code ec;
+  const auto dir = std::filesystem::weakly_canonical(data_dir, ec).string();
+  return std::string(host) + ":" + (ec ? data_dir : dir) + "/" + crypto::random_token(6);
+}
+
+// The job kinds of a node and the instance's recurring upkeep.
+void register_jobs(queue::Queue& jobs, db::Database& db, contacts::Imports& imports,
+                   const std::string& database_url, const std::string& backup_dir) {
+  jobs.configure_queue("default", {1, 4});
+  jobs.configure_queue("imports", {1, 2});
+  jobs.configure_queue("maintenance", {1, 1});
+  auto id_of = [](const queue::Job& j) -> std::int64_t {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(j.payload, ec);
+    const auto* id = !ec && v.is_object() ? v.as_object().if_contains("id") : nullptr;
+    return id && id->is_int64() ? id->as_int64() : 0;
+  };
+  queue::KindOptions transfers;
+  transfers.queue = "imports";
+  transfers.max_attempts = 20;  // each attempt resumes after the last committed batch
+  jobs.register_kind("contacts.import", transfers, [&imports, id_of](queue::JobContext& ctx) {
+    auto r = imports.import_job(id_of(ctx.job()), [&ctx] { return ctx.stopping(); });
+    if (r.ok()) return queue::Outcome::ok();
+    if (r.error().reason == "stopping") {
+      return queue::Outcome::retry("stopped with the server", std::chrono::milliseconds(0));
+    }
+    return queue::Outcome::from(r.error());
+  });
+  jobs.register_kind("contacts.export", transfers, [&imports, id_of](queue::JobContext& ctx) {
+    auto r = imports.export_job(id_of(ctx.job()), [&ctx] { return ctx.stopping(); });
+    if (r.ok()) return queue::Outcome::ok();
+    if (r.error().reason == "stopping") {
+      return queue::Outcome::retry("stopped with the server", std::chrono::milliseconds(0));
+    }
+    return queue::Outcome::from(r.error());
+  });
+  queue::KindOptions upkeep;
+  upkeep.queue = "maintenance";
+  upkeep.max_attempts = 3;
+  jobs.register_kind("maintenance.prune", upkeep, [&db](queue::JobContext& ctx) {
+    auto r = queue::maintenance::prune(db, ctx.job().payload);
+    return r.ok() ? queue::Outcome::ok() : queue::Outcome::from(r.error());
+  });
+  jobs.register_kind("backup.run", upkeep, [&db, database_url, backup_dir](queue::JobContext& ctx) {
+    boost::system::error_code ec;
+    auto v = boost::json::parse(ctx.job().payload, ec);
+    db::BackupOptions options;
+    if (!ec && v.is_object()) {
+      if (const auto* keep = v.as_object().if_contains("keep"); keep && keep->is_int64()) {
+        options.keep = static_cast<int>(std::clamp<std::int64_t>(keep->as_int64(), 1, 365));
+      }
+    }
+    auto r = db::backup(database_url, backup_dir, options);
+    if (!r.ok()) return queue::Outcome::from(r.error());
+    log::info("backup made", {{"path", r->path}, {"bytes", std::to_string(r->bytes)}});
+    return queue::Outcome::ok();
+  });
+  jobs.register_kind("maintenance.optimize", upkeep, [&db](queue::JobContext&) {
+    auto r = queue::maintenance::optimize(db);
+    return r.ok() ? queue::Outcome::ok() : queue::Outcome::from(r.error());
+  });
+}
+
+// Recurring upkeep, made once; people may change or disable them afterwards.
+void default_schedules(queue::Queue& jobs) {
+  auto existing = jobs.schedules();
+  if (!existing.ok()) return;
+  auto has = [&](const std::string& name) {
+    return std::any_of(existing->begin(), existing->end(),
+                       [&](const queue::Schedule& s) { return s.name == name; });
+  };
+  const std::vector<queue::Schedule> defaults = {
+      {0, "prune-old-records", "15 3 * * *", "UTC", "maintenance", "maintenance.prune",
+       R"({"job_days":7,"webhook_days":30})", "", true, 0, 0, 0},
+      {0, "optimize-database", "45 3 * * *", "UTC", "maintenance", "maintenance.optimize", "{}", "",
+       true, 0, 0, 0},
+      {0, "backup-database", "30 2 * * *", "UTC", "maintenance", "backup.run", R"({"keep":7})", "",
+       true, 0, 0, 0},
+  };
+  for (const auto& s : defaults) {
+    if (has(s.name)) continue;
+    if (auto r = jobs.upsert_schedule(s); !r.ok()) {
+      log::warn("could not create a schedule",
+                {{"schedule", s.name}, {"error", r.error().message}});
+    }
+  }
 }
 
 // With the sandbox on and no account connected yet, the first workspace gets the sandbox's
@@ -200,6 +298,38 @@ int run_serve(const Config& c) {
   deps.wa_accounts = &wa_accounts;
   deps.inbox = &inbox;
   if (auto r = wa_accounts.load_routes(); !r.ok()) return fail(r.error());
+
+  // The durable queue and what runs on it: imports and exports, upkeep.
+  queue::Queue jobs(**db, clock, queue::Queue::Options{node_id(c.data_dir)});
+  register_jobs(jobs, **db, imports, c.database_url(),
+                (std::filesystem::path(c.data_dir) / "backups").string());
+  imports.set_runner([&jobs](std::string_view kind, std::int64_t ws, std::int64_t id) {
+    queue::JobSpec spec;
+    spec.kind = std::string(kind);
+    spec.workspace_id = ws;
+    spec.payload = "{\"id\":" + std::to_string(id) + "}";
+    spec.unique_key = spec.kind + ":" + std::to_string(id);
+    spec.tags = {spec.kind + ":" + std::to_string(id)};
+    auto r = jobs.enqueue(spec);
+    if (!r.ok()) return Result<void>(std::move(r).error());
+    return Result<void>();
+  });
+  queue::LocalRateLimiter limiter(
+      clock, [&bus, &wa_accounts](std::string_view number, queue::LimiterEvent event,
+                                  std::string_view detail) {
+        auto route = wa_accounts.route_phone_number(std::string(number));
+        if (!route) return;
+        boost::json::object o{{"pnid", std::string(number)},
+                              {"event", std::string(queue::event_name(event))},
+                              {"detail", std::string(detail)}};
+        bus.publish("private-workspace." + std::to_string(route->workspace_id), "number.limited",
+                    boost::json::serialize(o));
+      });
+  queue::Feed feed(jobs, [&bus](const boost::json::object& data) {
+    bus.publish(api::kQueuesChannel, "queue.stats", boost::json::serialize(data));
+  });
+  deps.queue = &jobs;
+  deps.limiter = &limiter;
 
   // --sandbox: Meta's stand-in on this server under /sandbox, for trying Kirim without a Meta
   // account. Its webhooks come back to /webhooks/whatsapp signed with the instance's app secret.
@@ -303,7 +433,10 @@ int run_serve(const Config& c) {
   server.on_shutdown([&sandbox] {
     if (sandbox) sandbox->stop();  // answers what waits on simulated latency before the drain
   });
-  imports.start();
+  default_schedules(jobs);
+  jobs.start();
+  if (auto r = imports.resume_all(); !r.ok()) return fail(r.error());
+  feed.start();
   inbox.start();
   if (auto r = server.start(); !r.ok()) return fail(r.error());
   if (sandbox) {
@@ -325,8 +458,9 @@ int run_serve(const Config& c) {
                           {"blocking_threads", std::to_string(blocking)}});
   std::cout << "Kirim is listening on " << url << std::endl;
   server.wait_for_signal();
-  imports.stop();  // the batch in hand commits; the rest resumes at the next start
-  inbox.stop();    // stored webhooks not processed yet are processed at the next start
+  feed.stop();
+  jobs.stop(std::chrono::seconds(c.shutdown_timeout_s));  // imports commit their batch in hand
+  inbox.stop();  // stored webhooks not processed yet are processed at the next start
   log::info("stopped");
   return 0;
 }
@@ -354,6 +488,7 @@ struct CommandState {
 void register_commands(CLI::App& app) {
   static CommandState state;
   register_sandbox_command(app);
+  register_backup_commands(app);
   // serve
   {
     auto* in = &state.serve;

@@ -675,7 +675,11 @@ Result<Import> Imports::start_import(std::int64_t ws, std::int64_t id, ImportSet
                              "workspace_id = $3 AND state = 'mapping'",
                              {boost::json::serialize(settings_to_json(s)), id, ws}));
   if (n == 0) return make_error(Errc::conflict, "This import has already started.");
-  wake();
+  if (runner_) {
+    KIRIM_TRY(runner_("contacts.import", ws, id));
+  } else {
+    wake();
+  }
   return get(ws, id);
 }
 
@@ -735,42 +739,17 @@ void Imports::run() {
     }
     // Everything queued, oldest first, imports before exports; a restart resumes what ran.
     while (true) {
-      {
-        std::lock_guard lock(mu_);
-        if (stopping_) return;
-      }
+      if (stop_requested()) return;
       auto next = db_.query(
           "SELECT id FROM imports WHERE state IN ('queued', 'running') ORDER BY id LIMIT 1");
       if (next.ok() && !next->empty()) {
-        const auto id = next->integer(0, "id");
-        if (auto r = run_import(id); !r.ok()) {
-          if (r.error().reason == "stopping") return;
-          log::error("import failed",
-                     {{"import", std::to_string(id)}, {"error", r.error().message}});
-          (void)db_.write_exec(
-              "UPDATE imports SET state = 'failed', error = $1, finished_at = $2 "
-              "WHERE id = $3 AND state = 'running'",
-              {r.error().message, clock_.now_ms(), id});
-          auto row = db_.query(
-              std::string("SELECT ") + kImportColumns + " FROM imports WHERE id = $1", {id});
-          if (row.ok() && !row->empty() && publish_) {
-            auto imp = import_from(*row, 0);
-            publish_(imp.workspace_id, "import.progress", &imp, nullptr);
-          }
-        }
+        if (!import_job(next->integer(0, "id"), [this] { return stop_requested(); }).ok()) return;
         continue;
       }
       auto exp = db_.query(
           "SELECT id FROM exports WHERE state IN ('queued', 'running') ORDER BY id LIMIT 1");
       if (exp.ok() && !exp->empty()) {
-        const auto id = exp->integer(0, "id");
-        if (auto r = run_export(id); !r.ok()) {
-          if (r.error().reason == "stopping") return;
-          (void)db_.write_exec(
-              "UPDATE exports SET state = 'failed', error = $1, finished_at = $2 "
-              "WHERE id = $3",
-              {r.error().message, clock_.now_ms(), id});
-        }
+        if (!export_job(exp->integer(0, "id"), [this] { return stop_requested(); }).ok()) return;
         continue;
       }
       break;
@@ -778,7 +757,59 @@ void Imports::run() {
   }
 }
 
-Result<void> Imports::run_import(std::int64_t id) {
+Result<void> Imports::resume_all() {
+  if (!runner_) return {};
+  KIRIM_ASSIGN_OR_RETURN(
+      auto imports,
+      db_.query("SELECT id, workspace_id FROM imports WHERE state IN ('queued', 'running')"));
+  for (std::size_t i = 0; i < imports.size(); ++i) {
+    KIRIM_TRY(
+        runner_("contacts.import", imports.integer(i, "workspace_id"), imports.integer(i, "id")));
+  }
+  KIRIM_ASSIGN_OR_RETURN(
+      auto exports,
+      db_.query("SELECT id, workspace_id FROM exports WHERE state IN ('queued', 'running')"));
+  for (std::size_t i = 0; i < exports.size(); ++i) {
+    KIRIM_TRY(
+        runner_("contacts.export", exports.integer(i, "workspace_id"), exports.integer(i, "id")));
+  }
+  return {};
+}
+
+bool Imports::stop_requested() {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
+Result<void> Imports::import_job(std::int64_t id, const StopCheck& should_stop) {
+  auto r = run_import(id, should_stop);
+  if (r.ok()) return {};
+  if (r.error().reason == "stopping") return r;
+  log::error("import failed", {{"import", std::to_string(id)}, {"error", r.error().message}});
+  (void)db_.write_exec(
+      "UPDATE imports SET state = 'failed', error = $1, finished_at = $2 WHERE id = $3 AND state "
+      "IN ('queued', 'running')",
+      {r.error().message, clock_.now_ms(), id});
+  auto row =
+      db_.query(std::string("SELECT ") + kImportColumns + " FROM imports WHERE id = $1", {id});
+  if (row.ok() && !row->empty() && publish_) {
+    auto imp = import_from(*row, 0);
+    publish_(imp.workspace_id, "import.progress", &imp, nullptr);
+  }
+  return {};  // failed for good: recorded on the import, nothing to retry
+}
+
+Result<void> Imports::export_job(std::int64_t id, const StopCheck& should_stop) {
+  auto r = run_export(id, should_stop);
+  if (r.ok() || r.error().reason == "stopping") return r;
+  log::error("export failed", {{"export", std::to_string(id)}, {"error", r.error().message}});
+  (void)db_.write_exec(
+      "UPDATE exports SET state = 'failed', error = $1, finished_at = $2 WHERE id = $3",
+      {r.error().message, clock_.now_ms(), id});
+  return {};
+}
+
+Result<void> Imports::run_import(std::int64_t id, const StopCheck& should_stop) {
   KIRIM_ASSIGN_OR_RETURN(
       auto rows,
       db_.query(std::string("SELECT ") + kImportColumns + " FROM imports WHERE id = $1", {id}));
@@ -826,10 +857,7 @@ Result<void> Imports::run_import(std::int64_t id) {
   auto last_publish = clock_.now_ms() - kProgressIntervalMs;
   bool done = false;
   while (!done) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return Error{Errc::unavailable, "stopping", {}, "stopping"};
-    }
+    if (should_stop()) return Error{Errc::unavailable, "stopping", {}, "stopping"};
     // Read and check one batch of rows.
     std::vector<Row> batch;
     std::map<std::string, std::size_t> by_phone;
@@ -1069,8 +1097,13 @@ Result<Export> Imports::create_export(std::int64_t ws, std::int64_t user_id,
                       "sort, total, created_at) VALUES ($1, $2, 'queued', $3, $4, $5, "
                       "$6) RETURNING id",
                       {ws, user_id, boost::json::serialize(filter), sort, total, clock_.now_ms()}));
-  wake();
-  return get_export(ws, rows.integer(0, "id"));
+  const auto id = rows.integer(0, "id");
+  if (runner_) {
+    KIRIM_TRY(runner_("contacts.export", ws, id));
+  } else {
+    wake();
+  }
+  return get_export(ws, id);
 }
 
 Result<Export> Imports::get_export(std::int64_t ws, std::int64_t id) {
@@ -1089,7 +1122,7 @@ Result<std::string> Imports::export_path(std::int64_t ws, std::int64_t id) {
   return export_file(id);
 }
 
-Result<void> Imports::run_export(std::int64_t id) {
+Result<void> Imports::run_export(std::int64_t id, const StopCheck& should_stop) {
   KIRIM_ASSIGN_OR_RETURN(
       auto rows, db_.query("SELECT id, workspace_id, created_by, state, filter, sort, rows_done, "
                            "total, error, created_at, finished_at FROM exports WHERE id = $1",
@@ -1108,6 +1141,8 @@ Result<void> Imports::run_export(std::int64_t id) {
   KIRIM_ASSIGN_OR_RETURN(auto fields, contacts_.fields(ws));
   const auto path = export_file(id);
   const auto tmp = path + ".part";
+  std::error_code dir_ec;
+  fs::create_directories(fs::path(path).parent_path(), dir_ec);
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) return make_error(Errc::internal, "cannot write " + tmp);
   std::vector<std::string> header = {
@@ -1126,10 +1161,7 @@ Result<void> Imports::run_export(std::int64_t id) {
   query.limit = kMaxPageSize;
   auto last_publish = clock_.now_ms() - kProgressIntervalMs;
   while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stopping_) return Error{Errc::unavailable, "stopping", {}, "stopping"};
-    }
+    if (should_stop()) return Error{Errc::unavailable, "stopping", {}, "stopping"};
     KIRIM_ASSIGN_OR_RETURN(auto listed, contacts_.list(ws, query));
     const auto& page = listed.items;
     for (const auto& c : page) {

@@ -93,6 +93,21 @@ class Imports {
   Imports(const Imports&) = delete;
   Imports& operator=(const Imports&) = delete;
 
+  // Where imports and exports run. Without a runner, on this object's own worker thread
+  // (start()); with one, each is handed to it (the durable queue), which calls import_job() /
+  // export_job() with its own stop check.
+  using Runner = std::function<Result<void>(std::string_view kind, std::int64_t workspace_id,
+                                            std::int64_t id)>;
+  void set_runner(Runner runner) { runner_ = std::move(runner); }
+  using StopCheck = std::function<bool()>;
+  // Runs an import (an export) to its end. An error with reason "stopping" means it stopped
+  // early and resumes when called again; other failures are recorded on it and return success.
+  [[nodiscard]] Result<void> import_job(std::int64_t id, const StopCheck& should_stop);
+  [[nodiscard]] Result<void> export_job(std::int64_t id, const StopCheck& should_stop);
+  // Hands every import and export that is queued or was running to the runner again (at start:
+  // the runner's unique keys make this harmless when they are already there).
+  [[nodiscard]] Result<void> resume_all();
+
   // Starts the worker; imports left running or queued by a previous process resume.
   void start();
   // Stops after the batch in hand; what is unfinished resumes at the next start().
@@ -127,8 +142,9 @@ class Imports {
 
  private:
   void run();
-  Result<void> run_import(std::int64_t id);
-  Result<void> run_export(std::int64_t id);
+  bool stop_requested();
+  Result<void> run_import(std::int64_t id, const StopCheck& should_stop);
+  Result<void> run_export(std::int64_t id, const StopCheck& should_stop);
   std::string import_path(std::int64_t id) const;
   std::string export_file(std::int64_t id) const;
   void wake();
@@ -138,6 +154,7 @@ class Imports {
   Contacts& contacts_;
   std::string data_dir_;
   Publish publish_;
+  Runner runner_;
 
   std::mutex upload_mu_;  // one chunk at a time: the file's size is the upload's offset
   std::mutex mu_;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -73,6 +74,17 @@ class Connection {
   }
 };
 
+// Notifications from other processes sharing the database (PostgreSQL LISTEN/NOTIFY). Owned by
+// its caller; one thread waits on it at a time.
+class Listener {
+ public:
+  virtual ~Listener() = default;
+  // Blocks up to timeout; true when at least one notification arrived (all are consumed).
+  // Reconnects by itself after a lost connection (and then returns true, since a notification
+  // may have been missed).
+  [[nodiscard]] virtual bool wait(std::chrono::milliseconds timeout) = 0;
+};
+
 struct PoolStats {
   int readers_total = 0;
   int readers_busy = 0;
@@ -113,6 +125,12 @@ class Database {
 
   // Succeeds when the database answers a trivial query.
   virtual Result<void> ping() = 0;
+  // Listens on a channel; nullptr where the back end has no notifications (SQLite: one process
+  // owns the file, so in-process wake-ups suffice). Raise them with "SELECT pg_notify(...)".
+  [[nodiscard]] virtual Result<std::unique_ptr<Listener>> listen(const std::string& channel) {
+    (void)channel;
+    return std::unique_ptr<Listener>();
+  }
   [[nodiscard]] virtual PoolStats stats() const = 0;
 };
 

@@ -71,6 +71,24 @@ TEST_P(Storage, AsynchronousWritesCallBackOnceAfterTheirCommit) {
   EXPECT_EQ(count(), ok.load());
 }
 
+TEST_P(Storage, ListenersHearNotificationsFromOtherConnections) {
+  auto l = db().listen("kirim_test_channel");
+  ASSERT_TRUE(l.ok());
+  if (GetParam() == Dialect::sqlite) {
+    EXPECT_EQ(*l, nullptr);  // one process owns the file: nothing to listen to
+    return;
+  }
+  ASSERT_NE(*l, nullptr);
+  EXPECT_FALSE((*l)->wait(std::chrono::milliseconds(50)));
+  ASSERT_TRUE(db().write([](Connection& c) -> Result<void> {
+                    KIRIM_TRY(c.exec("SELECT pg_notify('kirim_test_channel', 'x')"));
+                    return {};
+                  })
+                  .ok());
+  EXPECT_TRUE((*l)->wait(std::chrono::milliseconds(5000)));
+  EXPECT_FALSE((*l)->wait(std::chrono::milliseconds(50)));  // consumed
+}
+
 TEST_P(Storage, PlaceholdersMayRepeatAndQuotedDollarsStayText) {
   auto rows = db().query("SELECT '$1' AS literal, $1 AS a, $1 AS b", {std::int64_t{21}});
   ASSERT_TRUE(rows.ok()) << rows.error().message;

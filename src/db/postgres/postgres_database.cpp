@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 namespace kirim::db::postgres {
 namespace {
@@ -144,9 +145,67 @@ class PgConnection final : public Connection {
   PGconn* conn_;
 };
 
+// A connection of its own that LISTENs on one channel.
+class PgListener final : public Listener {
+ public:
+  PgListener(std::string url, std::string channel)
+      : url_(std::move(url)), channel_(std::move(channel)) {}
+  ~PgListener() override {
+    if (conn_ != nullptr) PQfinish(conn_);
+  }
+  PgListener(const PgListener&) = delete;
+  PgListener& operator=(const PgListener&) = delete;
+
+  Result<void> connect() {
+    if (conn_ != nullptr) PQfinish(conn_);
+    conn_ = PQconnectdb(url_.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      return make_error(Errc::unavailable, "cannot connect to PostgreSQL to listen");
+    }
+    char* quoted = PQescapeIdentifier(conn_, channel_.c_str(), channel_.size());
+    const std::string sql = std::string("LISTEN ") + (quoted ? quoted : channel_.c_str());
+    if (quoted != nullptr) PQfreemem(quoted);
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) return make_error(Errc::unavailable, "LISTEN failed");
+    return {};
+  }
+
+  bool wait(std::chrono::milliseconds timeout) override {
+    if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+      std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(1000)));
+      return connect().ok();
+    }
+    if (drain()) return true;
+    pollfd p{PQsocket(conn_), POLLIN, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(timeout.count()));
+    if (n <= 0) return false;
+    if (PQconsumeInput(conn_) == 0) {
+      (void)connect();
+      return true;
+    }
+    return drain();
+  }
+
+ private:
+  bool drain() {
+    bool any = false;
+    while (PGnotify* n = PQnotifies(conn_)) {
+      any = true;
+      PQfreemem(n);
+    }
+    return any;
+  }
+
+  std::string url_, channel_;
+  PGconn* conn_ = nullptr;
+};
+
 class PgDatabase final : public Database {
  public:
-  explicit PgDatabase(std::vector<std::unique_ptr<PgConnection>> conns) : conns_(std::move(conns)) {
+  PgDatabase(std::string url, std::vector<std::unique_ptr<PgConnection>> conns)
+      : url_(std::move(url)), conns_(std::move(conns)) {
     for (auto& c : conns_)
       free_.push_back(c.get());
     for (std::size_t i = 0; i < conns_.size(); ++i)
@@ -210,6 +269,12 @@ class PgDatabase final : public Database {
     return {};
   }
 
+  Result<std::unique_ptr<Listener>> listen(const std::string& channel) override {
+    auto l = std::make_unique<PgListener>(url_, channel);
+    KIRIM_TRY(l->connect());
+    return std::unique_ptr<Listener>(std::move(l));
+  }
+
   Result<void> ping() override {
     auto r = query("SELECT 1", {});
     if (!r.ok()) return std::move(r).error();
@@ -264,6 +329,7 @@ class PgDatabase final : public Database {
     }
   }
 
+  std::string url_;
   std::vector<std::unique_ptr<PgConnection>> conns_;
   std::mutex async_mu_;
   std::condition_variable async_cv_;
@@ -293,7 +359,7 @@ Result<std::unique_ptr<Database>> open(const std::string& url, const Options& op
     KIRIM_TRY(conn->exec_script("SET client_min_messages TO warning"));
     conns.push_back(std::move(conn));
   }
-  return std::unique_ptr<Database>(new PgDatabase(std::move(conns)));
+  return std::unique_ptr<Database>(new PgDatabase(url, std::move(conns)));
 }
 
 }  // namespace kirim::db::postgres
