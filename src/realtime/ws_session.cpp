@@ -171,7 +171,10 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
   timeouts.idle_timeout = kIdleTimeout;  // a backstop: the watchdog below reaps first
   timeouts.keep_alive_pings = true;      // Beast pings at half the idle timeout
   stream.set_option(timeouts);
-  stream.read_message_max(kMaxFrameBytes);
+  // The message size limit is enforced by the read loop below, not by Beast: Beast's own refusal
+  // tears the connection down without reading what the client is still sending, which resets
+  // it and can destroy the close frame before the client reads it.
+  stream.read_message_max(0);
   // Server frames are not masked, so without fragmentation Beast never uses its write buffer;
   // keeping it small saves about 4 KB per connection.
   stream.auto_fragment(false);
@@ -217,12 +220,26 @@ asio::awaitable<void> serve(Hub& hub, const Apps& apps, std::unique_ptr<http::Up
   peer->watch(std::chrono::seconds(app->activity_timeout_s));
   beast::flat_buffer buffer;
   boost::system::error_code read_ec;
+  bool oversize = false;
   while (true) {
-    auto [ec, n] = co_await peer->ws().async_read(buffer, use_tuple);
+    auto [ec, n] = co_await peer->ws().async_read_some(buffer, kReadChunkBytes, use_tuple);
     (void)n;
     read_ec = ec;
     peer->touched();
     if (ec) break;
+    if (oversize) {
+      // Closing: drop whatever still comes until the client's close frame ends the read.
+      buffer.consume(buffer.size());
+      continue;
+    }
+    if (buffer.size() > kMaxFrameBytes) {
+      oversize = true;
+      buffer.consume(buffer.size());
+      buffer.shrink_to_fit();
+      peer->close(1009, "Message too big.");
+      continue;
+    }
+    if (!peer->ws().is_message_done()) continue;
     total_frames_in.fetch_add(1, std::memory_order_relaxed);
     total_bytes_in.fetch_add(buffer.size(), std::memory_order_relaxed);
     if (!peer->ws().got_text()) {

@@ -10,6 +10,7 @@ namespace kirim::realtime {
 
 // Limits of one WebSocket connection.
 inline constexpr std::size_t kMaxFrameBytes = 100 * 1024;     // larger frames close it (1009)
+inline constexpr std::size_t kReadChunkBytes = 16 * 1024;     // read at most this much at once
 inline constexpr std::size_t kMaxQueuedFrames = 4096;         // a slower reader is dropped
 inline constexpr std::chrono::seconds kIdleTimeout{120};      // no traffic at all: closed
 inline constexpr std::chrono::seconds kLingerTimeout{2};      // draining after a failure
