@@ -12,6 +12,8 @@ void register_routes(http::Router& router, const Dependencies& deps) {
   if (deps.imports != nullptr) register_import_routes(router, deps);
   if (deps.wa_accounts != nullptr && deps.inbox != nullptr) register_whatsapp_routes(router, deps);
   if (deps.queue != nullptr) register_queue_routes(router, deps);
+  if (deps.outgoing != nullptr) register_webhook_out_routes(router, deps);
+  if (deps.campaigns != nullptr) register_campaign_routes(router, deps);
   if (deps.realtime_app != nullptr && deps.bus != nullptr && deps.clock != nullptr) {
     register_realtime_routes(router, deps);
   }

@@ -20,6 +20,12 @@ namespace kirim::queue {
 class Queue;
 class RateLimiter;
 }  // namespace kirim::queue
+namespace kirim::notify {
+class OutgoingWebhooks;
+}  // namespace kirim::notify
+namespace kirim::campaigns {
+class Campaigns;
+}  // namespace kirim::campaigns
 
 // The REST API's handlers: each parses and validates its input, authorizes the caller, calls one
 // module and renders the answer. Nothing here holds state of its own.
@@ -41,6 +47,9 @@ struct Dependencies {
   whatsapp::Inbox* inbox = nullptr;           // the webhook receiver and its log
   queue::Queue* queue = nullptr;              // the durable queue and its dashboard
   queue::RateLimiter* limiter = nullptr;      // per phone number sending limits
+  // Outgoing webhooks: endpoints, deliveries, and the contact events the API emits.
+  notify::OutgoingWebhooks* outgoing = nullptr;
+  campaigns::Campaigns* campaigns = nullptr;  // campaigns, their engine and tracking
 };
 
 // The realtime channel of the queue dashboard's live numbers (owners and admins may subscribe).

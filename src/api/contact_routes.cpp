@@ -8,7 +8,9 @@
 #include "contacts/filter.h"
 #include "contacts/phone.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/time_format.h"
+#include "notify/outgoing.h"
 
 namespace kirim::api {
 namespace {
@@ -24,6 +26,27 @@ constexpr std::int64_t kWindowMs = 24LL * 3600 * 1000;  // the customer-service 
 
 boost::json::value time_or_null(std::int64_t ms) {
   return ms > 0 ? boost::json::value(iso8601_utc(ms)) : boost::json::value(nullptr);
+}
+
+// Tells the workspace's outgoing webhooks; the change stands whatever becomes of that.
+void emit(const Dependencies& d, std::int64_t ws, std::string_view event,
+          const boost::json::object& data) {
+  if (d.outgoing == nullptr) return;
+  if (auto r = d.outgoing->emit(ws, event, data); !r.ok()) {
+    log::error("an outgoing webhook event could not be recorded",
+               {{"event", std::string(event)}, {"error", r.error().message}});
+  }
+}
+
+// contact.opted_out / contact.opted_in for a contact whose consent is now what it shows.
+void emit_consent(const Dependencies& d, std::int64_t ws, const Contact& c) {
+  if (c.consent == contacts::Consent::unknown) return;
+  emit(d, ws, c.consent == contacts::Consent::opted_out ? "contact.opted_out" : "contact.opted_in",
+       {{"contact_id", c.id},
+        {"phone", c.phone},
+        {"consent", contacts::consent_name(c.consent)},
+        {"source", c.consent_source},
+        {"changed_at", time_or_null(c.consent_at)}});
 }
 
 Result<ContactInput> read_input(const boost::json::object& body, bool creating) {
@@ -92,6 +115,8 @@ Result<Response> create_contact(const Dependencies& d, Request& req, const Princ
   KIRIM_ASSIGN_OR_RETURN(auto body, json_body(req));
   KIRIM_ASSIGN_OR_RETURN(auto in, read_input(body, true));
   KIRIM_ASSIGN_OR_RETURN(auto c, d.contacts->create(p.workspace_id, in, "api"));
+  emit(d, p.workspace_id, "contact.created", {{"contact", contact_json(c)}});
+  if (in.consent) emit_consent(d, p.workspace_id, c);
   return json_response(201, contact_json(c));
 }
 
@@ -99,13 +124,31 @@ Result<Response> update_contact(const Dependencies& d, Request& req, const Princ
   KIRIM_ASSIGN_OR_RETURN(auto id, id_param(req, "id"));
   KIRIM_ASSIGN_OR_RETURN(auto body, json_body(req));
   KIRIM_ASSIGN_OR_RETURN(auto in, read_input(body, false));
+  std::optional<contacts::Consent> consent_before;
+  if (d.outgoing != nullptr && in.consent) {
+    if (auto before = d.contacts->get(p.workspace_id, id); before.ok()) {
+      consent_before = before->consent;
+    }
+  }
   KIRIM_ASSIGN_OR_RETURN(auto c, d.contacts->update(p.workspace_id, id, in, "api"));
+  emit(d, p.workspace_id, "contact.updated", {{"contact", contact_json(c)}});
+  if (consent_before && *consent_before != c.consent) emit_consent(d, p.workspace_id, c);
   return json_response(200, contact_json(c));
 }
 
 Result<Response> delete_contact(const Dependencies& d, Request& req, const Principal& p) {
   KIRIM_ASSIGN_OR_RETURN(auto id, id_param(req, "id"));
+  std::optional<Contact> removed;
+  if (d.outgoing != nullptr) {
+    if (auto before = d.contacts->get(p.workspace_id, id); before.ok()) {
+      removed = std::move(before).value();
+    }
+  }
   KIRIM_TRY(d.contacts->remove(p.workspace_id, id));
+  if (removed) {
+    emit(d, p.workspace_id, "contact.deleted",
+         {{"contact_id", removed->id}, {"phone", removed->phone}});
+  }
   return Response::no_content();
 }
 

@@ -1,8 +1,11 @@
+#include <charconv>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
 #include "api/routes.h"
+#include "campaigns/campaigns.h"
 #include "core/json.h"
 #include "core/time_format.h"
 #include "realtime/protocol.h"
@@ -73,6 +76,18 @@ Result<Response> channel_auth(const Dependencies& deps, Request& req, const Prin
                      realtime::sign(app.secret, socket_id + ":" + channel + ":" + channel_data)},
         {"channel_data", channel_data}};
     return json_response(200, o);
+  }
+  // A campaign's dashboard: any member of the campaign's workspace.
+  if (channel.starts_with("private-campaign.") && deps.campaigns != nullptr) {
+    std::int64_t id = 0;
+    const auto digits = std::string_view(channel).substr(17);
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+    if (ec == std::errc() && end == digits.data() + digits.size() &&
+        deps.campaigns->get(p.workspace_id, id).ok()) {
+      boost::json::object o{
+          {"auth", app.key + ":" + realtime::sign(app.secret, socket_id + ":" + channel)}};
+      return json_response(200, o);
+    }
   }
   // The queue dashboard's live numbers are the instance's, for owners and admins.
   if (channel == kQueuesChannel && accounts::at_least(p.role, Role::admin)) {

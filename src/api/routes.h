@@ -15,6 +15,8 @@ void register_contact_routes(http::Router& router, const Dependencies& deps);
 void register_import_routes(http::Router& router, const Dependencies& deps);
 void register_whatsapp_routes(http::Router& router, const Dependencies& deps);
 void register_queue_routes(http::Router& router, const Dependencies& deps);
+void register_webhook_out_routes(http::Router& router, const Dependencies& deps);
+void register_campaign_routes(http::Router& router, const Dependencies& deps);
 
 [[nodiscard]] boost::json::object contact_json(const contacts::Contact& c);
 [[nodiscard]] boost::json::object message_json(const contacts::Message& m);

@@ -14,6 +14,7 @@
 #include "api/api.h"
 #include "app/backup_command.h"
 #include "app/sandbox_command.h"
+#include "campaigns/campaigns.h"
 #include "contacts/contacts.h"
 #include "contacts/imports.h"
 #include "core/clock.h"
@@ -26,6 +27,7 @@
 #include "db/migrations.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "notify/outgoing.h"
 #include "queue/feed.h"
 #include "queue/maintenance.h"
 #include "queue/queue.h"
@@ -201,6 +203,8 @@ void default_schedules(queue::Queue& jobs) {
        true, 0, 0, 0},
       {0, "backup-database", "30 2 * * *", "UTC", "maintenance", "backup.run", R"({"keep":7})", "",
        true, 0, 0, 0},
+      {0, "prune-webhook-deliveries", "0 4 * * *", "UTC", notify::kQueueName, notify::kPruneKind,
+       R"({"keep_days":30})", "", true, 0, 0, 0},
   };
   for (const auto& s : defaults) {
     if (has(s.name)) continue;
@@ -286,9 +290,20 @@ int run_serve(const Config& c) {
   whatsapp::HttpClient http_client;
   whatsapp::CloudApi cloud_api(http_client);
   whatsapp::Accounts wa_accounts(**db, clock, cloud_api, *secret_key, c.whatsapp_graph_url);
-  auto workspace_notice = [&bus](std::int64_t ws, std::string_view event,
-                                 const boost::json::object& data) {
-    bus.publish("private-workspace." + std::to_string(ws), event, boost::json::serialize(data));
+  // The inbox's message and consent notices go to the workspace's outgoing webhooks (set below,
+  // before the inbox starts), the others to its realtime channel.
+  notify::OutgoingWebhooks* outgoing = nullptr;
+  auto workspace_notice = [&bus, &outgoing](std::int64_t ws, std::string_view event,
+                                            const boost::json::object& data) {
+    if (!notify::is_event(event)) {
+      bus.publish("private-workspace." + std::to_string(ws), event, boost::json::serialize(data));
+      return;
+    }
+    if (outgoing == nullptr) return;
+    if (auto r = outgoing->emit(ws, event, data); !r.ok()) {
+      log::error("an outgoing webhook event could not be recorded",
+                 {{"event", std::string(event)}, {"error", r.error().message}});
+    }
   };
   whatsapp::InboxOptions inbox_options{c.whatsapp_app_secret, c.whatsapp_verify_token};
   if (c.sandbox && inbox_options.app_secret.empty()) {
@@ -330,6 +345,23 @@ int run_serve(const Config& c) {
   });
   deps.queue = &jobs;
   deps.limiter = &limiter;
+  notify::OutgoingWebhooks outgoing_webhooks(**db, clock, jobs, http_client, *secret_key);
+  outgoing_webhooks.register_jobs(jobs);
+  if (auto r = outgoing_webhooks.resume_pending(); !r.ok()) return fail(r.error());
+  outgoing = &outgoing_webhooks;
+  deps.outgoing = &outgoing_webhooks;
+
+  // Campaigns: the engine sends through the Cloud API within the numbers' limits; statuses and
+  // replies reach it through the inbox, inside the inbox's unit of work.
+  campaigns::Campaigns campaign_engine(campaigns::Deps{
+      **db, clock, contact_book, wa_accounts, cloud_api, limiter, jobs, c.public_url,
+      [&bus](std::int64_t, const std::string& channel, std::string_view event,
+             const boost::json::object& data) {
+        bus.publish(channel, event, boost::json::serialize(data));
+      }});
+  campaign_engine.register_jobs(jobs);
+  inbox.set_sink(&campaign_engine);
+  deps.campaigns = &campaign_engine;
 
   // --sandbox: Meta's stand-in on this server under /sandbox, for trying Kirim without a Meta
   // account. Its webhooks come back to /webhooks/whatsapp signed with the instance's app secret.
@@ -434,10 +466,6 @@ int run_serve(const Config& c) {
     if (sandbox) sandbox->stop();  // answers what waits on simulated latency before the drain
   });
   default_schedules(jobs);
-  jobs.start();
-  if (auto r = imports.resume_all(); !r.ok()) return fail(r.error());
-  feed.start();
-  inbox.start();
   if (auto r = server.start(); !r.ok()) return fail(r.error());
   if (sandbox) {
     const std::string self = "http://127.0.0.1:" + std::to_string(server.port());
@@ -451,6 +479,13 @@ int run_serve(const Config& c) {
   const auto colon = c.listen.rfind(':');
   const std::string url =
       "http://" + c.listen.substr(0, colon) + ":" + std::to_string(server.port());
+  // The workers start once the server listens: a campaign's tracked links need its address.
+  campaign_engine.set_public_url(c.public_url.empty() ? url : c.public_url);
+  campaign_engine.start();
+  jobs.start();
+  if (auto r = imports.resume_all(); !r.ok()) return fail(r.error());
+  feed.start();
+  inbox.start();
   log::info("listening", {{"url", url},
                           {"database", db::dialect_name((*db)->dialect())},
                           {"web_root", web_root.empty() ? "(none)" : web_root},
@@ -458,6 +493,7 @@ int run_serve(const Config& c) {
                           {"blocking_threads", std::to_string(blocking)}});
   std::cout << "Kirim is listening on " << url << std::endl;
   server.wait_for_signal();
+  campaign_engine.stop();  // no request leaves after this; answers in flight are recorded
   feed.stop();
   jobs.stop(std::chrono::seconds(c.shutdown_timeout_s));  // imports commit their batch in hand
   inbox.stop();  // stored webhooks not processed yet are processed at the next start

@@ -178,6 +178,20 @@ const std::vector<Setting>& settings() {
          return {};
        },
        [](const Config& c) { return c.whatsapp_graph_url; }},
+      {"public-url", "KIRIM_PUBLIC_URL", "http.public_url",
+       "Kirim's base URL as recipients reach it, for tracked links /r/{token} (default: the "
+       "listen address)",
+       [](Config& c, std::string_view v) -> Result<void> {
+         if (!v.empty() && !v.starts_with("http://") && !v.starts_with("https://")) {
+           return make_error(Errc::invalid_argument,
+                             "public-url must start with http:// or https://");
+         }
+         c.public_url = v;
+         while (!c.public_url.empty() && c.public_url.back() == '/')
+           c.public_url.pop_back();
+         return {};
+       },
+       [](const Config& c) { return c.public_url; }},
       {"sandbox", "KIRIM_SANDBOX", "whatsapp.sandbox",
        "Serve the WhatsApp sandbox at /sandbox and use it for accounts without a Graph URL "
        "(true/false)",

@@ -34,6 +34,7 @@ struct Config {
   std::string whatsapp_verify_token;
   std::string whatsapp_graph_url;  // empty: Meta's
   bool sandbox = false;            // serve the sandbox at /sandbox and send through it
+  std::string public_url;          // Kirim's base URL as the public reaches it (tracked links)
   std::string admin_email;
   std::string admin_password;
   std::string

@@ -81,6 +81,18 @@ struct Inbox::Effects {
     std::int64_t webhooks = 0, statuses = 0, messages = 0;
     std::set<std::int64_t> contacts;
     std::vector<boost::json::object> templates;
+    // Per-message and consent notices in the order they happened (event name, data).
+    std::vector<std::pair<std::string, boost::json::object>> notices;
+    std::size_t message_notices = 0, dropped_notices = 0;
+
+    void add_message_notice(const char* event, boost::json::object data) {
+      if (message_notices >= kMaxMessageNotices) {
+        ++dropped_notices;
+        return;
+      }
+      ++message_notices;
+      notices.emplace_back(event, std::move(data));
+    }
   };
   std::map<std::int64_t, PerWorkspace> by_ws;
   std::map<std::int64_t, std::string> settings_cache;  // ws -> "out|in" keyword JSON
@@ -266,6 +278,14 @@ Result<std::size_t> Inbox::process_batch(std::vector<Pending> batch) {
         into.contacts.insert(p.contacts.begin(), p.contacts.end());
         for (auto& t : p.templates)
           into.templates.push_back(std::move(t));
+        for (auto& [name, data] : p.notices) {
+          if (name.starts_with("message.")) {
+            into.add_message_notice(name.c_str(), std::move(data));
+          } else {
+            into.notices.emplace_back(std::move(name), std::move(data));
+          }
+        }
+        into.dropped_notices += p.dropped_notices;
       }
     }
   }
@@ -341,10 +361,33 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
   };
   auto set_consent = [&](std::int64_t ws, std::int64_t contact, contacts::Consent state,
                          const char* source) -> Result<void> {
-    KIRIM_ASSIGN_OR_RETURN(auto cur,
-                           c.query("SELECT consent FROM contacts WHERE id = $1", {contact}));
+    KIRIM_ASSIGN_OR_RETURN(
+        auto cur, c.query("SELECT consent, phone_e164 FROM contacts WHERE id = $1", {contact}));
     if (cur.empty() || cur.text(0, "consent") == contacts::consent_name(state)) return {};
-    return contacts::detail::record_consent(c, ws, contact, state, source, now);
+    KIRIM_TRY(contacts::detail::record_consent(c, ws, contact, state, source, now));
+    const bool out = state == contacts::Consent::opted_out;
+    fx.by_ws[ws].notices.emplace_back(
+        out ? "contact.opted_out" : "contact.opted_in",
+        boost::json::object{{"contact_id", contact},
+                            {"phone", cur.text(0, "phone_e164")},
+                            {"consent", contacts::consent_name(state)},
+                            {"source", source},
+                            {"changed_at", iso8601_utc(now)}});
+    return {};
+  };
+  auto status_notice = [&](std::int64_t ws, const StatusUpdate& s,
+                           std::optional<std::int64_t> contact, StatusRank rank, std::int64_t t,
+                           std::int64_t code, const std::string& title) {
+    fx.by_ws[ws].add_message_notice(
+        "message.status",
+        {{"wamid", s.wamid},
+         {"contact_id", contact ? boost::json::value(*contact) : boost::json::value(nullptr)},
+         {"phone", "+" + s.recipient_id},
+         {"status", rank_name(rank)},
+         {"error_code", code != 0 ? boost::json::value(code) : boost::json::value(nullptr)},
+         {"error_title",
+          code != 0 && !title.empty() ? boost::json::value(title) : boost::json::value(nullptr)},
+         {"at", iso8601_utc(t)}});
   };
 
   for (const auto& s : parsed->statuses) {
@@ -360,6 +403,9 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
     applied = true;
     fx.by_ws[ws].statuses += 1;
     const std::int64_t t = s.timestamp > 0 ? s.timestamp * 1000 : now;
+    if (sink_ != nullptr) {
+      KIRIM_TRY(sink_->on_status(c, ws, s, t));
+    }
     KIRIM_ASSIGN_OR_RETURN(
         auto rows,
         c.query("SELECT id, contact_id, status_rank, status_at, sent_at, delivered_at, "
@@ -381,18 +427,22 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
       const bool failed = rank == StatusRank::failed;
       const bool sent =
           rank == StatusRank::sent || rank == StatusRank::delivered || rank == StatusRank::read;
-      KIRIM_TRY(c.exec(
-          "INSERT INTO messages (workspace_id, contact_id, phone_number_id, direction, wamid, "
-          "status, status_rank, error_code, error_title, biz_opaque, created_at, sent_at, "
-          "delivered_at, read_at, failed_at, status_at) VALUES ($1, $2, $3, 'out', $4, $5, $6, "
-          "$7, $8, $9, $10, $11, $12, $13, $14, $10) ON CONFLICT (workspace_id, wamid) DO NOTHING",
-          {ws, contact ? Value(*contact) : Value{}, route->phone_number_id, s.wamid,
-           std::string(rank_name(rank)), static_cast<std::int64_t>(rank),
-           static_cast<std::int64_t>(code), title, s.biz_opaque_callback_data, t,
-           sent ? t : std::int64_t{0},
-           rank == StatusRank::delivered || rank == StatusRank::read ? t : std::int64_t{0},
-           rank == StatusRank::read ? t : std::int64_t{0}, failed ? t : std::int64_t{0}}));
+      KIRIM_ASSIGN_OR_RETURN(
+          auto inserted,
+          c.exec(
+              "INSERT INTO messages (workspace_id, contact_id, phone_number_id, direction, wamid, "
+              "status, status_rank, error_code, error_title, biz_opaque, created_at, sent_at, "
+              "delivered_at, read_at, failed_at, status_at) VALUES ($1, $2, $3, 'out', $4, $5, $6, "
+              "$7, $8, $9, $10, $11, $12, $13, $14, $10) ON CONFLICT (workspace_id, wamid) DO "
+              "NOTHING",
+              {ws, contact ? Value(*contact) : Value{}, route->phone_number_id, s.wamid,
+               std::string(rank_name(rank)), static_cast<std::int64_t>(rank),
+               static_cast<std::int64_t>(code), title, s.biz_opaque_callback_data, t,
+               sent ? t : std::int64_t{0},
+               rank == StatusRank::delivered || rank == StatusRank::read ? t : std::int64_t{0},
+               rank == StatusRank::read ? t : std::int64_t{0}, failed ? t : std::int64_t{0}}));
       if (contact) fx.by_ws[ws].contacts.insert(*contact);
+      if (inserted > 0) status_notice(ws, s, contact, rank, t, code, title);
       continue;
     }
     const auto id = rows.integer(0, "id");
@@ -451,6 +501,10 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
     }
     if (auto contact = rows.nullable_integer(0, "contact_id"))
       fx.by_ws[ws].contacts.insert(*contact);
+    if (next != cur) {
+      status_notice(ws, s, rows.nullable_integer(0, "contact_id"), next, next_at,
+                    next == StatusRank::failed ? code : 0, title);
+    }
   }
 
   for (const auto& m : parsed->messages) {
@@ -474,8 +528,22 @@ Result<void> Inbox::apply(db::Connection& c, const Pending& e, Effects& fx) {
                {ws, *contact, route->phone_number_id, m.wamid, m.type, preview_text(m),
                 boost::json::serialize(m.raw), t}));
     if (inserted == 0) continue;  // a duplicate: already applied
+    if (sink_ != nullptr) {
+      KIRIM_TRY(sink_->on_inbound(c, ws, *contact, m, t));
+    }
     fx.by_ws[ws].messages += 1;
     fx.by_ws[ws].contacts.insert(*contact);
+    {
+      const auto text = preview_text(m);
+      fx.by_ws[ws].add_message_notice(
+          "message.received",
+          {{"wamid", m.wamid},
+           {"contact_id", *contact},
+           {"phone", "+" + m.from},
+           {"type", m.type},
+           {"text", text.empty() ? boost::json::value(nullptr) : boost::json::value(text)},
+           {"at", iso8601_utc(t)}});
+    }
     KIRIM_TRY(
         c.exec("UPDATE contacts SET last_in_at = CASE WHEN last_in_at < $1 THEN $1 ELSE "
                "last_in_at END, updated_at = $2 WHERE id = $3",
@@ -646,6 +714,13 @@ void Inbox::notify(const Effects& fx) {
     }
     for (const auto& t : p.templates)
       notify_(ws, "template.updated", t);
+    for (const auto& [event, data] : p.notices)
+      notify_(ws, event, data);
+    if (p.dropped_notices > 0) {
+      log::warn(
+          "message notices beyond the per-batch cap were dropped",
+          {{"workspace", std::to_string(ws)}, {"dropped", std::to_string(p.dropped_notices)}});
+    }
   }
 }
 

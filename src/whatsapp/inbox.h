@@ -31,6 +31,9 @@ namespace kirim::whatsapp {
 inline constexpr std::size_t kProcessBatch = 200;       // events per unit of work
 inline constexpr std::int64_t kNotifyIntervalMs = 250;  // realtime updates per workspace
 inline constexpr std::size_t kMaxWebhookLogPage = 200;
+// Per-message notices (message.received, message.status) per workspace per processed batch;
+// beyond this they are counted in a warning and dropped, so that a flood cannot stall processing.
+inline constexpr std::size_t kMaxMessageNotices = 1000;
 
 struct InboxOptions {
   std::string app_secret;    // the instance's Meta app (for /webhooks/whatsapp)
@@ -61,10 +64,30 @@ struct WebhookQuery {
   int limit = 50;
 };
 
+// Receives, inside the inbox's unit of work, each status that applies to an outgoing message
+// and each new inbound message, so that campaigns move their recipients in the same commit.
+// An error rolls the whole batch back (it is retried).
+class InboxSink {
+ public:
+  virtual ~InboxSink() = default;
+  virtual Result<void> on_status(db::Connection& c, std::int64_t ws, const StatusUpdate& s,
+                                 std::int64_t at_ms) = 0;
+  virtual Result<void> on_inbound(db::Connection& c, std::int64_t ws, std::int64_t contact_id,
+                                  const InboundMessage& m, std::int64_t at_ms) = 0;
+};
+
 class Inbox {
  public:
-  // Realtime notices for a workspace: ("webhook.received" | "inbox.updated" | "template.updated",
-  // data), called from the processing thread after the changes committed.
+  // Notices for a workspace, called from the processing thread after the changes committed:
+  // the realtime ones ("webhook.received" | "inbox.updated" | "template.updated"), then, in the
+  // order they happened, one per message and consent change (the outgoing webhook events):
+  //   "message.received"  {"wamid", "contact_id", "phone", "type", "text", "at"}
+  //   "message.status"    {"wamid", "contact_id", "phone", "status", "error_code", "error_title",
+  //                        "at"}: only when the status moved (duplicates and stale ones are not)
+  //   "contact.opted_out" | "contact.opted_in"
+  //                       {"contact_id", "phone", "consent", "source", "changed_at"}: a keyword,
+  //                       a button or the WhatsApp preference changed the contact's consent
+  // Message notices are capped at kMaxMessageNotices per workspace and batch.
   using Notify = std::function<void(std::int64_t workspace_id, std::string_view event,
                                     const boost::json::object& data)>;
 
@@ -74,6 +97,8 @@ class Inbox {
   Inbox(const Inbox&) = delete;
   Inbox& operator=(const Inbox&) = delete;
 
+  // Before start(); the sink outlives the inbox's processing (stop() first).
+  void set_sink(InboxSink* sink) { sink_ = sink; }
   void start();
   void stop();
 
@@ -121,6 +146,7 @@ class Inbox {
   contacts::Contacts& contacts_;
   InboxOptions options_;
   Notify notify_;
+  InboxSink* sink_ = nullptr;
 
   std::mutex mu_;
   std::condition_variable cv_;

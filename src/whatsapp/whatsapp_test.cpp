@@ -1628,6 +1628,67 @@ TEST_P(InboxTest, NoticesFollowTheCommitOfEachBatch) {
   EXPECT_TRUE(notices_named("template.updated").empty());
 }
 
+TEST_P(InboxTest, EveryNewMessageMovedStatusAndConsentChangeGetsOneNoticeInOrder) {
+  deliver(messages({text_message("wamid.in.1", kAna, 1764000100, "Halo")}));
+  const auto ana = contact(kAna)->id;
+  deliver(statuses({status("wamid.out.1", "sent", 1764000101),
+                    status("wamid.out.1", "delivered", 1764000102),
+                    status("wamid.out.1", "delivered", 1764000102),  // a duplicate
+                    status("wamid.out.1", "sent", 1764000101),       // stale
+                    status("wamid.out.2", "failed", 1764000103, kAna,
+                           bj::array{bj::object{{"code", 131049},
+                                                {"title", "Not delivered to keep engagement"}}})}));
+  deliver(messages({text_message("wamid.in.1", kAna, 1764000100, "Halo")}));  // again
+  deliver(messages({text_message("wamid.in.2", kAna, 1764000104, "STOP")}));
+  deliver(messages({text_message("wamid.in.3", kAna, 1764000105, "STOP")}));  // already out
+
+  std::vector<Notice> seen;
+  for (auto& n : notices()) {
+    if (n.event.starts_with("message.") || n.event.starts_with("contact.")) seen.push_back(n);
+  }
+  ASSERT_EQ(seen.size(), 7u);
+  for (const auto& n : seen)
+    EXPECT_EQ(n.workspace_id, ws_);
+  EXPECT_EQ(seen[0].event, "message.received");
+  EXPECT_EQ(seen[0].data, (bj::object{{"wamid", "wamid.in.1"},
+                                      {"contact_id", ana},
+                                      {"phone", "+6281234567890"},
+                                      {"type", "text"},
+                                      {"text", "Halo"},
+                                      {"at", "2025-11-24T16:01:40Z"}}));
+  EXPECT_EQ(seen[1].event, "message.status");
+  EXPECT_EQ(seen[1].data.at("status"), "sent");
+  EXPECT_EQ(seen[1].data.at("contact_id"), ana);
+  EXPECT_EQ(seen[1].data.at("error_code"), nullptr);
+  EXPECT_EQ(seen[2].data.at("wamid"), "wamid.out.1");
+  EXPECT_EQ(seen[2].data.at("status"), "delivered");
+  EXPECT_EQ(seen[2].data.at("at"), "2025-11-24T16:01:42Z");
+  EXPECT_EQ(seen[3].data.at("wamid"), "wamid.out.2");
+  EXPECT_EQ(seen[3].data.at("status"), "failed");
+  EXPECT_EQ(seen[3].data.at("error_code"), 131049);
+  EXPECT_EQ(seen[3].data.at("error_title"), "Not delivered to keep engagement");
+  EXPECT_EQ(seen[3].data.at("phone"), "+6281234567890");
+  EXPECT_EQ(seen[4].event, "message.received");
+  EXPECT_EQ(seen[4].data.at("wamid"), "wamid.in.2");
+  EXPECT_EQ(seen[5].event, "contact.opted_out");
+  EXPECT_EQ(seen[5].data.at("contact_id"), ana);
+  EXPECT_EQ(seen[5].data.at("phone"), "+6281234567890");
+  EXPECT_EQ(seen[5].data.at("consent"), "opted_out");
+  EXPECT_EQ(seen[5].data.at("source"), "keyword");
+  EXPECT_EQ(seen[6].event, "message.received");
+  EXPECT_EQ(seen[6].data.at("wamid"), "wamid.in.3");
+}
+
+TEST_P(InboxTest, MessageNoticesAreCappedPerBatchButTheMessagesAreAllApplied) {
+  std::vector<bj::object> many;
+  for (std::size_t i = 0; i < kMaxMessageNotices + 5; ++i) {
+    many.push_back(status("wamid.cap." + std::to_string(i), "sent", 1764000101));
+  }
+  deliver(statuses(std::move(many)));
+  EXPECT_EQ(notices_named("message.status").size(), kMaxMessageNotices);
+  EXPECT_EQ(count("messages"), static_cast<std::int64_t>(kMaxMessageNotices + 5));
+}
+
 // The processing thread: the one test that starts it, waiting on the notice with a deadline.
 class InboxThreadTest : public InboxTest {
  protected:
