@@ -37,8 +37,9 @@ run: deps
 	$(MAKE) --no-print-directory web build
 	./build/release/kirim serve --web-root web/dist --sandbox $(SANDBOX) $(ARGS)
 
+# The release build is part of it: `make run` uses it, and GCC warns differently at -O3.
 test: deps
-	$(MAKE) --no-print-directory format-check build-debug web-deps
+	$(MAKE) --no-print-directory format-check build-debug build web-deps
 	$(MAKE) --no-print-directory test-web
 	$(MAKE) --no-print-directory test-cpp test-api test-realtime test-e2e test-fuzz
 	@echo "make test: every suite passed"
