@@ -16,6 +16,9 @@ const features = [
   'settings/workspace',
   'contacts',
   'whatsapp',
+  'queues',
+  'campaigns',
+  'outgoing-webhooks',
 ];
 
 const featureBoundaries = features.map((feature) => ({

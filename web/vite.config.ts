@@ -31,6 +31,8 @@ export default defineConfig({
               test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
             },
             { name: 'mantine', test: /node_modules[\\/](@mantine|@floating-ui)[\\/]/ },
+            // Charts load with the first page that draws one, not with the app.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
             { name: 'vendor', test: /node_modules[\\/]/ },
           ],
         },
@@ -57,5 +59,8 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     unstubGlobals: true,
+    // Component tests render whole pages in jsdom; on a busy two-core machine one can take a few
+    // seconds, so the limit leaves room (a hang still fails).
+    testTimeout: 20_000,
   },
 });

@@ -176,6 +176,13 @@ Result<void> add_series(db::Connection& c, std::int64_t campaign_id, std::int64_
   return {};
 }
 
+// A rate to one decimal; a whole number as an integer (Boost.JSON writes the double 0 as 0E0).
+bj::value rate_value(double r) {
+  const auto tenths = static_cast<std::int64_t>(r * 10);
+  if (tenths % 10 == 0) return bj::value(tenths / 10);
+  return bj::value(static_cast<double>(tenths) / 10);
+}
+
 }  // namespace
 
 const char* state_name(State s) {
@@ -907,7 +914,7 @@ struct Campaigns::Impl {
 
   bj::object rate_json(std::int64_t id, const Counters& k) {
     const double r = rate(id);
-    bj::object o{{"current_mps", static_cast<double>(static_cast<std::int64_t>(r * 10)) / 10}};
+    bj::object o{{"current_mps", rate_value(r)}};
     o["eta_seconds"] =
         r > 0 ? bj::value(static_cast<std::int64_t>(static_cast<double>(k.queued + k.sending) / r))
               : bj::value(nullptr);
@@ -2277,9 +2284,8 @@ bj::object campaign_json(const Campaign& c, const Counters& counters, double rat
   o["senders"] = std::move(senders);
   o["quiet_hours"] = c.quiet_hours.empty() ? bj::value(nullptr) : bj::value(c.quiet_hours);
   o["goal"] = c.goal.empty() ? bj::value(nullptr) : bj::value(c.goal);
-  const double r = static_cast<double>(static_cast<std::int64_t>(rate * 10)) / 10;
   o["rate"] =
-      bj::object{{"current_mps", r},
+      bj::object{{"current_mps", rate_value(rate)},
                  {"eta_seconds",
                   rate > 0 ? bj::value(static_cast<std::int64_t>(
                                  static_cast<double>(counters.queued + counters.sending) / rate))

@@ -238,6 +238,8 @@ test('bad input is refused with the fields named, and nothing changes', async ()
     'validation_failed');
 
   const bare = assertStatus(await owner.post('/api/v1/campaigns', { name: 'Bare' }), 201).json;
+  // Rates are plain JSON numbers (a whole rate is written as an integer).
+  assert.match((await owner.get(`/api/v1/campaigns/${bare.id}`)).text, /"current_mps":0[,}]/);
   const refused = assertError(await owner.post(`/api/v1/campaigns/${bare.id}/launch`), 400,
     'validation_failed');
   const fields = Object.keys(refused.details ?? {});

@@ -92,7 +92,7 @@ test('contacts: fields, a contact, filters, inline edits, a CSV import and an ex
 
   await test.step('create a contact', async () => {
     await page.getByRole('link', { name: 'Contacts' }).click();
-    await expect(page.getByRole('heading', { name: 'Contacts' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Contacts', exact: true })).toBeVisible();
     await page.getByRole('button', { name: 'New contact' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'New contact' });
     await dialog.getByLabel('Phone number').fill(personPhone);

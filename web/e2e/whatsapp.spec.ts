@@ -112,7 +112,7 @@ test.describe('WhatsApp with the sandbox', () => {
 
     await test.step('sync the templates the sandbox has', async () => {
       await page.getByRole('link', { name: 'Templates' }).click();
-      await expect(page.getByRole('heading', { name: 'Templates' })).toBeVisible();
+      await expect(page.getByRole('heading', { name: 'Templates', exact: true })).toBeVisible();
       await syncButton(page, accountName).click();
       await expect(page.getByText(/^\d+ synced, \d+ removed$/)).toBeVisible();
     });

@@ -27,6 +27,14 @@ export const goToContacts = appCommands.register({
   run: ({ navigate }) => navigate('/contacts'),
 });
 
+export const goToCampaigns = appCommands.register({
+  id: 'navigate.campaigns',
+  label: 'Go to campaigns',
+  shortcut: ['g', 'm'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/campaigns'),
+});
+
 export const focusSearch = appCommands.register({
   id: 'page.search',
   label: 'Search this page (contacts)',
@@ -51,6 +59,14 @@ export const goToTemplates = appCommands.register({
   shortcut: ['g', 't'],
   group: 'Navigation',
   run: ({ navigate }) => navigate('/templates'),
+});
+
+export const goToOperations = appCommands.register({
+  id: 'navigate.operations',
+  label: 'Go to operations (queues and jobs)',
+  shortcut: ['g', 'o'],
+  group: 'Navigation',
+  run: ({ navigate }) => navigate('/operations'),
 });
 
 export const showShortcutHelp = appCommands.register({

@@ -29,6 +29,16 @@ export function canManageTemplates(role: Role): boolean {
   return role !== 'viewer';
 }
 
+/** Creating, changing, launching and controlling campaigns, and the emergency stop. */
+export function canEditCampaigns(role: Role): boolean {
+  return role !== 'viewer';
+}
+
+/** The Operations page: queues, jobs, schedules and rate limits (the queue API's roles). */
+export function canViewOperations(role: Role): boolean {
+  return canManageWorkspace(role);
+}
+
 /** Roles that `actor` may hand out or take away. */
 export function assignableRoles(actor: Role): Role[] {
   if (actor === 'owner') return ['owner', 'admin', 'editor', 'viewer'];

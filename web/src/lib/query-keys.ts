@@ -19,4 +19,18 @@ export const queryKeys = {
   whatsappAccounts: ['whatsapp', 'accounts'] as const,
   whatsappTemplates: ['whatsapp', 'templates'] as const,
   webhookEvents: ['webhooks', 'events'] as const,
+  // Outgoing webhooks (owners and admins): the endpoints, and their deliveries (lists by
+  // endpoint and state, and single deliveries with their payload).
+  outgoingWebhooks: ['webhooks', 'endpoints'] as const,
+  webhookDeliveries: ['webhooks', 'deliveries'] as const,
+  // Background work (owners and admins): the queues with their history, jobs (lists by filter
+  // and single jobs with their attempts; imports and exports add to them), schedules, and the
+  // sender numbers' rate limiters.
+  queues: ['queues'] as const,
+  jobs: ['jobs'] as const,
+  schedules: ['schedules'] as const,
+  rateLimits: ['rate-limits'] as const,
+  // Campaigns: lists by filter under `list`, and single campaigns with their recipients, series,
+  // failures and timeline under their id; the dashboard's workspace events patch both.
+  campaigns: ['campaigns'] as const,
 };

@@ -12,6 +12,8 @@ export class FakeEcho {
   status: ConnectionStatus = 'connecting';
   readonly joined: string[] = [];
   readonly privateChannels: string[] = [];
+  /** Full names (`private-queues`) of the channels left one by one. */
+  readonly leftChannels: string[] = [];
   leftAll = false;
   disconnected = false;
 
@@ -19,7 +21,8 @@ export class FakeEcho {
   private readonly hereListeners: Listener<[unknown[]]>[] = [];
   private readonly joiningListeners: Listener<[unknown]>[] = [];
   private readonly leavingListeners: Listener<[unknown]>[] = [];
-  private readonly globalListeners = new Set<Listener<[string, unknown]>>();
+  /** `bind_global` listeners by channel, as Echo names it (`workspace.1`, `queues`). */
+  private readonly channelListeners = new Map<string, Set<Listener<[string, unknown]>>>();
 
   readonly connector = {
     onConnectionChange: (listener: Listener<[ConnectionStatus]>) => {
@@ -55,13 +58,22 @@ export class FakeEcho {
 
   private(name: string) {
     this.privateChannels.push(name);
+    let listeners = this.channelListeners.get(name);
+    if (!listeners) {
+      listeners = new Set();
+      this.channelListeners.set(name, listeners);
+    }
+    const bound = listeners;
     return {
       subscription: {
-        bind_global: (listener: Listener<[string, unknown]>) => this.globalListeners.add(listener),
-        unbind_global: (listener: Listener<[string, unknown]>) =>
-          this.globalListeners.delete(listener),
+        bind_global: (listener: Listener<[string, unknown]>) => bound.add(listener),
+        unbind_global: (listener: Listener<[string, unknown]>) => bound.delete(listener),
       },
     };
+  }
+
+  leaveChannel(name: string): void {
+    this.leftChannels.push(name);
   }
 
   leaveAllChannels(): void {
@@ -92,12 +104,28 @@ export class FakeEcho {
     for (const listener of this.leavingListeners) listener(member);
   }
 
-  emitEvent(name: string, data: unknown): void {
-    for (const listener of [...this.globalListeners]) listener(name, data);
+  /**
+   * An event on `channel` (Echo's name for it); by default the first channel subscribed, which
+   * is the workspace's.
+   */
+  emitEvent(
+    name: string,
+    data: unknown,
+    channel: string | undefined = this.privateChannels[0],
+  ): void {
+    if (channel === undefined) return;
+    for (const listener of [...(this.channelListeners.get(channel) ?? [])]) listener(name, data);
   }
 
   get eventListenerCount(): number {
-    return this.globalListeners.size;
+    let count = 0;
+    for (const listeners of this.channelListeners.values()) count += listeners.size;
+    return count;
+  }
+
+  /** How many listeners the channel has (Echo's name for it, e.g. `queues`). */
+  listenerCount(channel: string): number {
+    return this.channelListeners.get(channel)?.size ?? 0;
   }
 
   asEcho(): RealtimeEcho {
@@ -134,6 +162,12 @@ export function fakeConnect(): {
 export const testRealtimeConfig: RealtimeConfig = {
   key: 'kirim-web',
   channels: { workspace: 'private-workspace.1', presence: 'presence-workspace.1' },
+};
+
+/** What an owner or admin gets: the queue dashboard's channel too. */
+export const testOwnerRealtimeConfig: RealtimeConfig = {
+  key: 'kirim-web',
+  channels: { ...testRealtimeConfig.channels, queues: 'private-queues' },
 };
 
 export const ownerInfo = { name: 'Olivia Owner', email: 'owner@example.com', role: 'owner' };

@@ -12,25 +12,30 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import {
+  IconActivityHeartbeat,
   IconAddressBook,
   IconHome,
   IconKeyboard,
   IconSettings,
+  IconSpeakerphone,
   IconTemplate,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { KirimLogo } from '@/components/kirim-logo';
 import { useLogout } from '@/features/auth/api/logout';
-import { useSignedInMe } from '@/lib/auth';
+import { type Role, useSignedInMe } from '@/lib/auth';
+import { canViewOperations } from '@/lib/authorization';
 import type { Command } from '@/lib/commands/registry';
 import { useRealtime } from '@/lib/realtime/context';
 import { useShortcuts } from '@/lib/commands/use-shortcuts';
 import {
   type AppCommandContext,
   appCommands,
+  goToCampaigns,
   goToContacts,
   goToDashboard,
+  goToOperations,
   goToSettings,
   goToTemplates,
   showShortcutHelp,
@@ -46,6 +51,8 @@ interface NavItem {
   icon: ReactNode;
   command: Command<AppCommandContext>;
   isActive: (pathname: string) => boolean;
+  /** Roles that see the entry; everyone when absent. */
+  visibleTo?: (role: Role) => boolean;
 }
 
 // Only pages that exist; campaigns and the rest join this list as they are built.
@@ -65,11 +72,26 @@ const navItems: NavItem[] = [
     isActive: (pathname) => pathname.startsWith('/contacts'),
   },
   {
+    label: 'Campaigns',
+    to: '/campaigns',
+    icon: <IconSpeakerphone size={18} aria-hidden />,
+    command: goToCampaigns,
+    isActive: (pathname) => pathname.startsWith('/campaigns'),
+  },
+  {
     label: 'Templates',
     to: '/templates',
     icon: <IconTemplate size={18} aria-hidden />,
     command: goToTemplates,
     isActive: (pathname) => pathname.startsWith('/templates'),
+  },
+  {
+    label: 'Operations',
+    to: '/operations',
+    icon: <IconActivityHeartbeat size={18} aria-hidden />,
+    command: goToOperations,
+    isActive: (pathname) => pathname.startsWith('/operations'),
+    visibleTo: canViewOperations,
   },
   {
     label: 'Settings',
@@ -88,6 +110,7 @@ export function AppLayout() {
   const [helpOpened, help] = useDisclosure(false);
   const logout = useLogout();
   const realtime = useRealtime();
+  const visibleNavItems = navItems.filter((item) => item.visibleTo?.(me.role) ?? true);
 
   useShortcuts(appCommands, {
     navigate: (to) => {
@@ -161,7 +184,7 @@ export function AppLayout() {
       </AppShell.Header>
 
       <AppShell.Navbar p="sm" aria-label="Main">
-        {navItems.map((item) => (
+        {visibleNavItems.map((item) => (
           <NavLink
             key={item.to}
             component={Link}

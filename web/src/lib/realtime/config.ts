@@ -10,6 +10,8 @@ export interface RealtimeConfig {
     workspace: string;
     /** `presence-workspace.<id>`: who has the app open. */
     presence: string;
+    /** `private-queues`: the queue dashboard's `queue.stats`; owners and admins only. */
+    queues?: string;
   };
 }
 

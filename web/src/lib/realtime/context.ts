@@ -43,3 +43,22 @@ export function useWorkspaceEvent(name: string, handler: (data: unknown) => void
   const onEvent = useEffectEvent((data: unknown) => handler(data));
   useEffect(() => session?.on(name, (data) => onEvent(data)), [session, name]);
 }
+
+/**
+ * Calls `handler` with the data of every `name` event on another private channel of the
+ * member's config (`channels.queues`) while the calling component is mounted; the channel is
+ * subscribed only while someone listens. A null `channel` (a role without it) does nothing.
+ */
+export function useChannelEvent(
+  channel: string | null | undefined,
+  name: string,
+  handler: (data: unknown) => void,
+): void {
+  const { session } = useRealtime();
+  const onEvent = useEffectEvent((data: unknown) => handler(data));
+  useEffect(
+    () =>
+      session && channel ? session.onChannel(channel, name, (data) => onEvent(data)) : undefined,
+    [session, channel, name],
+  );
+}

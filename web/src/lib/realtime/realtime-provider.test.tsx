@@ -1,12 +1,18 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { errorResponse, jsonResponse, stubFetch } from '@/testing/fetch-stub';
-import { editorInfo, fakeConnect, ownerInfo, testRealtimeConfig } from '@/testing/fake-echo';
+import {
+  editorInfo,
+  fakeConnect,
+  ownerInfo,
+  testOwnerRealtimeConfig,
+  testRealtimeConfig,
+} from '@/testing/fake-echo';
 import { createTestQueryClient } from '@/testing/render';
 import type { ConnectRealtime } from './client';
-import { useRealtime, useWorkspaceEvent } from './context';
+import { useChannelEvent, useRealtime, useWorkspaceEvent } from './context';
 import { RealtimeProvider } from './realtime-provider';
 
 function Probe() {
@@ -27,6 +33,13 @@ function Probe() {
       <dd data-testid="last">{last}</dd>
     </dl>
   );
+}
+
+function QueuesProbe() {
+  const { channels } = useRealtime();
+  const [count, setCount] = useState(0);
+  useChannelEvent(channels?.queues, 'queue.stats', () => setCount((seen) => seen + 1));
+  return <p data-testid="stats">{count}</p>;
 }
 
 function renderProvider(connect: ConnectRealtime) {
@@ -103,5 +116,50 @@ describe('RealtimeProvider', () => {
     expect(screen.getByTestId('status')).toHaveTextContent('unavailable');
     act(() => fake.latest().emitStatus('connected'));
     expect(screen.getByTestId('status')).toHaveTextContent('connected');
+  });
+
+  it('subscribes to the queues channel while a component listens, and only if the role has it', async () => {
+    stubFetch({ 'GET /api/v1/realtime': () => jsonResponse(testOwnerRealtimeConfig) });
+    const fake = fakeConnect();
+    const queryClient = createTestQueryClient();
+    const { rerender } = render(
+      <QueryClientProvider client={queryClient}>
+        <RealtimeProvider connect={fake.connect}>
+          <QueuesProbe />
+        </RealtimeProvider>
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(fake.instances).toHaveLength(1));
+    const echo = fake.latest();
+    expect(echo.privateChannels).toEqual(['workspace.1', 'queues']);
+
+    act(() => echo.emitEvent('queue.stats', { queues: [] }, 'queues'));
+    act(() => echo.emitEvent('queue.stats', { queues: [] }, 'queues'));
+    expect(screen.getByTestId('stats')).toHaveTextContent('2');
+
+    rerender(
+      <QueryClientProvider client={queryClient}>
+        <RealtimeProvider connect={fake.connect}>
+          <p>elsewhere</p>
+        </RealtimeProvider>
+      </QueryClientProvider>,
+    );
+    expect(echo.leftChannels).toEqual(['private-queues']);
+    expect(echo).toMatchObject({ leftAll: false, disconnected: false });
+    expect(fake.instances).toHaveLength(1);
+  });
+
+  it('does not subscribe to the queues channel when the config has none', async () => {
+    stubFetch({ 'GET /api/v1/realtime': () => jsonResponse(testRealtimeConfig) });
+    const fake = fakeConnect();
+    render(
+      <QueryClientProvider client={createTestQueryClient()}>
+        <RealtimeProvider connect={fake.connect}>
+          <QueuesProbe />
+        </RealtimeProvider>
+      </QueryClientProvider>,
+    );
+    await waitFor(() => expect(fake.instances).toHaveLength(1));
+    expect(fake.latest().privateChannels).toEqual(['workspace.1']);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { editorInfo, fakeConnect, ownerInfo, testRealtimeConfig } from '@/testing/fake-echo';
+import {
+  editorInfo,
+  fakeConnect,
+  ownerInfo,
+  testOwnerRealtimeConfig,
+  testRealtimeConfig,
+} from '@/testing/fake-echo';
 import { RealtimeSession } from './session';
 
 function startSession() {
@@ -81,6 +87,20 @@ describe('RealtimeSession', () => {
     ]);
   });
 
+  it('hands frequent workspace events to handlers without changing the state', () => {
+    const { session, echo } = startSession();
+    const handler = vi.fn();
+    const listener = vi.fn();
+    session.on('campaign.updated', handler);
+    session.subscribe(listener);
+    const before = session.getSnapshot();
+
+    echo.emitEvent('campaign.updated', { id: 4, state: 'running' });
+    expect(handler).toHaveBeenCalledWith({ id: 4, state: 'running' }, 'campaign.updated');
+    expect(session.getSnapshot()).toBe(before);
+    expect(listener).not.toHaveBeenCalled();
+  });
+
   it('disconnects on stop and opens a new connection on the next start', () => {
     const { session, fake, echo } = startSession();
     echo.emitStatus('connected');
@@ -118,5 +138,66 @@ describe('RealtimeSession', () => {
     expect(session.getSnapshot().status).toBe('unavailable');
     expect(session.echo).toBeNull();
     expect(() => session.stop()).not.toThrow();
+  });
+
+  it('subscribes to another private channel only while it has handlers', () => {
+    const { session, echo } = startSession();
+    expect(echo.privateChannels).toEqual(['workspace.1']);
+
+    const stats = vi.fn();
+    const second = vi.fn();
+    const stopStats = session.onChannel('private-queues', 'queue.stats', stats);
+    const stopSecond = session.onChannel('private-queues', '.queue.stats', second);
+    expect(echo.privateChannels).toEqual(['workspace.1', 'queues']);
+    expect(echo.listenerCount('queues')).toBe(1);
+
+    echo.emitEvent('queue.stats', { queues: [] }, 'queues');
+    echo.emitEvent('pusher:subscription_succeeded', {}, 'queues');
+    expect(stats).toHaveBeenCalledWith({ queues: [] }, 'queue.stats');
+    expect(second).toHaveBeenCalledTimes(1);
+
+    stopStats();
+    expect(echo.leftChannels).toEqual([]);
+    stopSecond();
+    expect(echo.leftChannels).toEqual(['private-queues']);
+    expect(echo.listenerCount('queues')).toBe(0);
+    echo.emitEvent('queue.stats', { queues: [] }, 'queues');
+    expect(second).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the channels apart, and queue events out of the recent events', () => {
+    const { session, echo } = startSession();
+    const onQueues = vi.fn();
+    const onWorkspace = vi.fn();
+    session.onChannel('private-queues', 'queue.stats', onQueues);
+    session.on('queue.stats', onWorkspace);
+
+    echo.emitEvent('queue.stats', { queues: [] }, 'queues');
+    expect(onQueues).toHaveBeenCalledTimes(1);
+    expect(onWorkspace).not.toHaveBeenCalled();
+    expect(session.getSnapshot().events).toEqual([]);
+
+    echo.emitEvent('queue.stats', { from: 'workspace' });
+    expect(onWorkspace).toHaveBeenCalledTimes(1);
+    expect(onQueues).toHaveBeenCalledTimes(1);
+  });
+
+  it('subscribes handlers registered before the start, and again after a restart', () => {
+    const fake = fakeConnect();
+    const session = new RealtimeSession(testOwnerRealtimeConfig, fake.connect);
+    const handler = vi.fn();
+    session.onChannel('private-queues', 'queue.stats', handler);
+    expect(fake.instances).toHaveLength(0);
+
+    session.start();
+    expect(fake.latest().privateChannels).toEqual(['workspace.1', 'queues']);
+    session.stop();
+    expect(fake.instances[0]).toMatchObject({ leftAll: true, eventListenerCount: 0 });
+
+    session.start();
+    const echo = fake.latest();
+    expect(echo.privateChannels).toEqual(['workspace.1', 'queues']);
+    echo.emitEvent('queue.stats', { n: 2 }, 'queues');
+    expect(handler).toHaveBeenCalledWith({ n: 2 }, 'queue.stats');
   });
 });

@@ -4,6 +4,7 @@ import {
   IconBuilding,
   IconForms,
   IconKey,
+  IconSend,
   IconTags,
   IconUser,
   IconUsers,
@@ -27,6 +28,11 @@ const settingsTabs: SettingsTab[] = [
   { value: 'tags', label: 'Tags', icon: <IconTags size={16} aria-hidden /> },
   { value: 'whatsapp', label: 'WhatsApp', icon: <IconBrandWhatsapp size={16} aria-hidden /> },
   { value: 'webhooks', label: 'Webhook log', icon: <IconWebhook size={16} aria-hidden /> },
+  {
+    value: 'outgoing-webhooks',
+    label: 'Outgoing webhooks',
+    icon: <IconSend size={16} aria-hidden />,
+  },
 ];
 
 export function SettingsLayout() {

@@ -1,0 +1,68 @@
+import { Button, Group, Text, TextInput } from '@mantine/core';
+import { IconCheck, IconCopy } from '@tabler/icons-react';
+import { type ReactNode, useRef, useState } from 'react';
+import { copyToClipboard } from '../lib/clipboard';
+
+type CopyState = 'idle' | 'copied' | 'manual';
+
+/**
+ * A read-only value to paste elsewhere (a signing secret into the receiver's settings), with a
+ * Copy button; where the browser has no clipboard the text is selected for the person instead.
+ */
+export function CopyField({
+  label,
+  value,
+  description,
+}: {
+  label: string;
+  value: string;
+  description?: ReactNode;
+}) {
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [state, setState] = useState<CopyState>('idle');
+
+  const copy = async () => {
+    if (await copyToClipboard(value)) setState('copied');
+    else {
+      inputRef.current?.select();
+      setState('manual');
+    }
+  };
+
+  return (
+    <div>
+      <Group gap="xs" align="flex-end" wrap="nowrap">
+        <TextInput
+          ref={inputRef}
+          label={label}
+          description={description}
+          value={value}
+          readOnly
+          onFocus={(event) => event.currentTarget.select()}
+          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
+          style={{ flex: 1, minWidth: 0 }}
+        />
+        <Button
+          variant={state === 'copied' ? 'filled' : 'default'}
+          color={state === 'copied' ? 'teal' : undefined}
+          leftSection={
+            state === 'copied' ? (
+              <IconCheck size={16} aria-hidden />
+            ) : (
+              <IconCopy size={16} aria-hidden />
+            )
+          }
+          aria-label={`Copy ${label}`}
+          onClick={() => void copy()}
+        >
+          {state === 'copied' ? 'Copied' : 'Copy'}
+        </Button>
+      </Group>
+      {state === 'manual' && (
+        <Text size="xs" c="dimmed" role="status" mt={4}>
+          This browser blocked the clipboard. The text is selected: press Ctrl+C (⌘C on a Mac).
+        </Text>
+      )}
+    </div>
+  );
+}
