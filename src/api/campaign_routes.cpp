@@ -342,14 +342,7 @@ Result<Response> conversion(const Dependencies& d, Request& req, const Principal
   return json_response(200, boost::json::object{{"recipient_id", recipient}});
 }
 
-struct CampaignRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr CampaignRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/campaigns", Role::viewer, list},
     {"POST", "/api/v1/campaigns", Role::editor, create},
     {"POST", "/api/v1/campaigns/estimate", Role::viewer, estimate},
@@ -374,12 +367,7 @@ constexpr CampaignRoute kRoutes[] = {
 }  // namespace
 
 void register_campaign_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
   // A tracked link: no session (recipients open it from WhatsApp); an unknown token is a 404.
   router.add(
       {"GET", "/r/{token}", http::Mode::blocking, open([&deps](Request& req) -> Result<Response> {

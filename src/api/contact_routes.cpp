@@ -316,14 +316,7 @@ Result<Response> delete_tag(const Dependencies& d, Request& req, const Principal
   return Response::no_content();
 }
 
-struct ContactRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr ContactRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/contacts", Role::viewer, list_contacts},
     {"POST", "/api/v1/contacts", Role::editor, create_contact},
     {"POST", "/api/v1/contacts/bulk", Role::editor, bulk_contacts},
@@ -399,12 +392,7 @@ boost::json::object message_json(const contacts::Message& m) {
 }
 
 void register_contact_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
 }
 
 }  // namespace kirim::api

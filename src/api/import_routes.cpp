@@ -183,14 +183,7 @@ Result<Response> download_export(const Dependencies& d, Request& req, const Prin
   return res;
 }
 
-struct ImportRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr ImportRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/imports", Role::viewer, list_imports},
     {"POST", "/api/v1/imports", Role::editor, create_import},
     {"GET", "/api/v1/imports/{id}", Role::viewer, get_import},
@@ -206,12 +199,7 @@ constexpr ImportRoute kRoutes[] = {
 }  // namespace
 
 void register_import_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
 }
 
 }  // namespace kirim::api

@@ -299,14 +299,7 @@ Result<Response> rate_limits(const Dependencies& d, Request&, const Principal& p
   return json_response(200, boost::json::object{{"data", std::move(items)}});
 }
 
-struct QueueRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr QueueRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/queues", Role::admin, list_queues},
     {"GET", "/api/v1/queues/{name}/history", Role::admin, queue_history},
     {"POST", "/api/v1/queues/{name}/pause", Role::admin, pause_queue},
@@ -327,12 +320,7 @@ constexpr QueueRoute kRoutes[] = {
 }  // namespace
 
 void register_queue_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
 }
 
 }  // namespace kirim::api

@@ -109,6 +109,17 @@ Result<boost::json::object> json_body(const http::Request& req) {
   return json::parse_object(req.body);
 }
 
+void add_authed_routes(http::Router& router, const Dependencies& deps,
+                       std::span<const AuthedRoute> routes) {
+  for (const auto& r : routes) {
+    router.add(
+        {r.method, r.pattern, http::Mode::blocking,
+         authed(deps, r.role, [&deps, fn = r.fn](http::Request& req, const accounts::Principal& p) {
+           return fn(deps, req, p);
+         })});
+  }
+}
+
 Result<PageParams> page_params(const http::Request& req) {
   PageParams p;
   if (auto l = req.query_param("limit")) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 
 #include <boost/json/object.hpp>
@@ -18,6 +19,16 @@ using Open = std::function<Result<http::Response>(http::Request&)>;
 
 // Wraps a handler that needs a signed-in caller with at least `min_role`.
 [[nodiscard]] http::Handler authed(const Dependencies& deps, accounts::Role min_role, Authed fn);
+// One row of an area's route table: a blocking handler for signed-in callers of at least `role`.
+struct AuthedRoute {
+  const char* method;
+  const char* pattern;
+  accounts::Role role;
+  Result<http::Response> (*fn)(const Dependencies&, http::Request&, const accounts::Principal&);
+};
+// Adds every row of a route table (the router keeps the first match: specific paths first).
+void add_authed_routes(http::Router& router, const Dependencies& deps,
+                       std::span<const AuthedRoute> routes);
 // The caller as this process remembers them, without touching the database: for fast paths of
 // reads. nullopt when unknown, stale, or when the request is not a GET/HEAD.
 [[nodiscard]] std::optional<accounts::Principal> cached_caller(const Dependencies& deps,

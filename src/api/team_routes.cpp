@@ -129,14 +129,7 @@ Result<Response> revoke_token(const Dependencies& deps, Request& req, const Prin
 }
 
 // One row per route: method, pattern, least role, handler.
-struct TeamRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr TeamRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/workspace", Role::viewer, get_workspace},
     {"PATCH", "/api/v1/workspace", Role::admin, update_workspace},
     {"GET", "/api/v1/users", Role::viewer, list_users},
@@ -151,12 +144,7 @@ constexpr TeamRoute kRoutes[] = {
 }  // namespace
 
 void register_team_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
 }
 
 }  // namespace kirim::api

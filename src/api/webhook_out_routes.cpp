@@ -110,34 +110,23 @@ Result<Response> redeliver(const Dependencies& d, Request& req, const Principal&
   return json_response(202, notify::delivery_json(delivery, false));
 }
 
-struct WebhookOutRoute {
-  const char* method;
-  const char* pattern;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
 // Owners and admins only: endpoints receive the workspace's data, and their secrets sign it.
-constexpr WebhookOutRoute kRoutes[] = {
-    {"GET", "/api/v1/webhooks/endpoints", list_endpoints},
-    {"POST", "/api/v1/webhooks/endpoints", create_endpoint},
-    {"PATCH", "/api/v1/webhooks/endpoints/{id}", update_endpoint},
-    {"DELETE", "/api/v1/webhooks/endpoints/{id}", delete_endpoint},
-    {"POST", "/api/v1/webhooks/endpoints/{id}/rotate-secret", rotate_secret},
-    {"POST", "/api/v1/webhooks/endpoints/{id}/test", test_endpoint},
-    {"GET", "/api/v1/webhooks/endpoints/{id}/deliveries", list_deliveries},
-    {"GET", "/api/v1/webhooks/deliveries/{id}", get_delivery},
-    {"POST", "/api/v1/webhooks/deliveries/{id}/redeliver", redeliver},
+constexpr AuthedRoute kRoutes[] = {
+    {"GET", "/api/v1/webhooks/endpoints", Role::admin, list_endpoints},
+    {"POST", "/api/v1/webhooks/endpoints", Role::admin, create_endpoint},
+    {"PATCH", "/api/v1/webhooks/endpoints/{id}", Role::admin, update_endpoint},
+    {"DELETE", "/api/v1/webhooks/endpoints/{id}", Role::admin, delete_endpoint},
+    {"POST", "/api/v1/webhooks/endpoints/{id}/rotate-secret", Role::admin, rotate_secret},
+    {"POST", "/api/v1/webhooks/endpoints/{id}/test", Role::admin, test_endpoint},
+    {"GET", "/api/v1/webhooks/endpoints/{id}/deliveries", Role::admin, list_deliveries},
+    {"GET", "/api/v1/webhooks/deliveries/{id}", Role::admin, get_delivery},
+    {"POST", "/api/v1/webhooks/deliveries/{id}/redeliver", Role::admin, redeliver},
 };
 
 }  // namespace
 
 void register_webhook_out_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, Role::admin, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
 }
 
 }  // namespace kirim::api

@@ -146,14 +146,7 @@ Result<Response> replay_webhook(const Dependencies& d, Request& req, const Princ
   return json_response(200, whatsapp::webhook_event_json(e, true));
 }
 
-struct WaRoute {
-  const char* method;
-  const char* pattern;
-  Role role;
-  Result<Response> (*fn)(const Dependencies&, Request&, const Principal&);
-};
-
-constexpr WaRoute kRoutes[] = {
+constexpr AuthedRoute kRoutes[] = {
     {"GET", "/api/v1/whatsapp/accounts", Role::viewer, list_accounts},
     {"POST", "/api/v1/whatsapp/accounts", Role::admin, create_account},
     {"PATCH", "/api/v1/whatsapp/accounts/{id}", Role::admin, update_account},
@@ -213,12 +206,7 @@ void receive(const Dependencies& d, Request& req, http::Reply reply) {
 }  // namespace
 
 void register_whatsapp_routes(http::Router& router, const Dependencies& deps) {
-  for (const auto& r : kRoutes) {
-    router.add({r.method, r.pattern, http::Mode::blocking,
-                authed(deps, r.role, [&deps, fn = r.fn](Request& req, const Principal& p) {
-                  return fn(deps, req, p);
-                })});
-  }
+  add_authed_routes(router, deps, kRoutes);
   for (const char* path : {"/webhooks/whatsapp", "/webhooks/whatsapp/{account_id}"}) {
     router.add(
         {"GET", path, http::Mode::inline_, [&deps](Request& req) { return handshake(deps, req); }});

@@ -1,7 +1,7 @@
 import { Alert, Button, Code, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import type { EndpointWithSecret } from '../api/create-endpoint';
-import { CopyField } from './copy-field';
+import { CopyField } from '@/components/copy-field';
 
 interface EndpointSecretModalProps {
   /** The answer of a creation or a rotation; null once dismissed, and the secret is gone. */

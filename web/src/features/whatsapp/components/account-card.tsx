@@ -26,7 +26,7 @@ import { useRefreshAccount } from '../api/refresh-account';
 import { useUpdateAccount } from '../api/update-account';
 import { isSecretSet, type SecretField, secretFields, secretLabels } from '../lib/secrets';
 import { callbackUrl } from '../lib/webhook-urls';
-import { CopyField } from './copy-field';
+import { CopyField } from '@/components/copy-field';
 import { PhoneNumbersTable } from './phone-numbers-table';
 
 export interface AccountActions {

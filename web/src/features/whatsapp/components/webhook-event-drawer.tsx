@@ -16,7 +16,7 @@ import { type ReactNode, useState } from 'react';
 import { ErrorState } from '@/components/error-state';
 import { useWebhookEvent } from '../api/get-webhook-event';
 import { useReplayWebhookEvent } from '../api/replay-webhook-event';
-import { copyToClipboard } from '../lib/clipboard';
+import { copyToClipboard } from '@/lib/clipboard';
 import { formatBytes, outcomeStyle } from '../lib/labels';
 import { OutcomeBadge } from './badges';
 import { formatReceivedAt, prettyBody } from '../lib/webhook-format';

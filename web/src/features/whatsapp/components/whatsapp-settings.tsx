@@ -12,7 +12,7 @@ import type { Me } from '@/lib/auth';
 import { canManageWhatsAppAccounts } from '@/lib/authorization';
 import { type Account, useAccounts } from '../api/get-accounts';
 import { callbackUrl, instanceWebhookPath } from '../lib/webhook-urls';
-import { CopyField } from './copy-field';
+import { CopyField } from '@/components/copy-field';
 import { type AccountActions, AccountCard } from './account-card';
 import { DeleteAccountModal, PauseAccountModal } from './account-confirm-modals';
 import { ConnectAccountModal } from './connect-account-modal';

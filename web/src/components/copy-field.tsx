@@ -1,13 +1,14 @@
 import { Button, Group, Text, TextInput } from '@mantine/core';
 import { IconCheck, IconCopy } from '@tabler/icons-react';
 import { type ReactNode, useRef, useState } from 'react';
-import { copyToClipboard } from '../lib/clipboard';
+import { copyToClipboard } from '@/lib/clipboard';
 
 type CopyState = 'idle' | 'copied' | 'manual';
 
 /**
- * A read-only value to paste elsewhere (a signing secret into the receiver's settings), with a
- * Copy button; where the browser has no clipboard the text is selected for the person instead.
+ * A value to paste elsewhere (a webhook URL into Meta's dashboard, a signing secret into a
+ * receiver), read-only, with a Copy button. The clipboard API exists only in secure contexts; on
+ * plain HTTP the text is selected for the person to copy instead.
  */
 export function CopyField({
   label,
