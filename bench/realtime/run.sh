@@ -22,7 +22,7 @@ done
 if ! (cd "$peer" 2>/dev/null && node -e "require('uWebSockets.js').App || process.exit(1)" 2>/dev/null &&
       [ -f node_modules/@soketi/soketi/bin/server.js ]); then
   mkdir -p "$peer"
-  # The uWebSockets.js tag soketi names has no binary for Node 20: override it (shared/reference/peers.md).
+  # The uWebSockets.js tag soketi names has no binary for Node 20: override it with a build that has one.
   cat >"$peer/package.json" <<'JSON'
 {
   "private": true,
@@ -37,7 +37,7 @@ JSON
 fi
 
 # --- Kirim release binary and the load generator ------------------------------------------------
-wait_for_builds() {  # another engineer's build of the same tree: let it finish first
+wait_for_builds() {  # a release build of this tree already running: let it finish first
   while pgrep -f "cmake --build --preset release|ninja -C $root/build/release" >/dev/null; do
     echo "bench: waiting for a running release build" >&2; sleep 5
   done
@@ -52,7 +52,7 @@ if [ -f "$root/build/release/build.ninja" ] && grep -q kirim_loadgen "$root/buil
   wait_for_builds
   (cd "$root" && cmake --build --preset release --target kirim_loadgen >&2)
   loadgen=$root/build/release/bench/kirim_loadgen
-else  # bench/ not yet added to the top-level CMakeLists.txt: build it standalone
+else  # a build tree without the bench targets: build the load generator on its own
   cmake -S "$root/bench" -B "$root/build/bench" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
   cmake --build "$root/build/bench" --target kirim_loadgen >&2
@@ -112,7 +112,7 @@ start_soketi() {
   port=$(free_port)
   local metrics cluster
   metrics=$(free_port); cluster=$(free_port)
-  # Loopback only: soketi's defaults listen on 0.0.0.0 and broadcast UDP discovery (peers.md).
+  # Loopback only: soketi's defaults listen on 0.0.0.0 and broadcast UDP discovery.
   cat >"$work/soketi.json" <<JSON
 {
   "host": "127.0.0.1", "port": $port,
