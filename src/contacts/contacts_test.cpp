@@ -620,10 +620,12 @@ TEST_P(ImportsTest, ImportCountsEveryRowAndReportsBadOnesByLine) {
   EXPECT_EQ((*again)->fields.at("age").as_int64(), 40);
   EXPECT_EQ((*again)->consent, Consent::opted_in);
   EXPECT_EQ(rows("consent_events"), 2500);
-  // Progress was published, and the last event is the completion.
-  std::lock_guard lock(mu_);
-  ASSERT_FALSE(events_.empty());
-  EXPECT_EQ(events_.back().state, "completed");
+  // Progress was published, and the last event is the completion (published right after the
+  // state commits, which wait_done may see first).
+  std::unique_lock lock(mu_);
+  EXPECT_TRUE(cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+    return !events_.empty() && events_.back().state == "completed";
+  })) << (events_.empty() ? "no event" : events_.back().state);
 }
 
 TEST_P(ImportsTest, SkipLeavesExistingContactsAlone) {
