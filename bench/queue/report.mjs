@@ -13,7 +13,7 @@ const runs = process.argv.slice(2).map((file) =>
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l)),
 );
-const order = ['kirim-sqlite', 'kirim-sqlite-index', 'kirim-postgres', 'bullmq-always', 'bullmq-everysec'];
+const order = ['kirim-sqlite', 'kirim-postgres', 'bullmq-always', 'bullmq-everysec'];
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const ms = (n) => (n < 10 ? n.toFixed(2) : n.toFixed(1));
 const median = (v) => {

@@ -14,8 +14,7 @@
 # SERVER_CPU, CLIENT_CPU, LOAD_MAX (1-minute load average to wait for before each case, default
 # 1.0), LOAD_TRIES (20 s waits at most per case, default 3), JOBS, LATENCY_JOBS, LATENCY_RATE,
 # BATCH, CONCURRENCY ("1 16"), WORK ("0 1"), SYSTEMS ("kirim-sqlite kirim-postgres bullmq-always
-# bullmq-everysec"; kirim-sqlite-index adds a what-if row: Kirim on SQLite with one more index,
-# see bench/queue/README.md), RESULTS_OUT (keep the JSON lines there).
+# bullmq-everysec"), RESULTS_OUT (keep the JSON lines there).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -170,13 +169,6 @@ run_case() {  # SYSTEM WORK_MS CONCURRENCY
     kirim-sqlite)
       label="Kirim, SQLite"
       cmd=(taskset -c "$server_cpu,$client_cpu" "$bin" queue --database "sqlite:$work/case$case_no/queue.db" "${flags[@]}") ;;
-    kirim-sqlite-index)
-      # What-if, not Kirim as shipped: an index whose order matches the claim's ORDER BY
-      # (priority DESC, run_at, id), so that a claim reads its batch instead of the whole backlog.
-      label="Kirim, SQLite + claim index (what-if)"
-      cmd=(taskset -c "$server_cpu,$client_cpu" "$bin" queue --database "sqlite:$work/case$case_no/queue.db"
-           --schema-experiment "CREATE INDEX bench_jobs_claim ON jobs(queue, state, priority DESC, run_at, id)"
-           "${flags[@]}") ;;
     kirim-postgres)
       label="Kirim, PostgreSQL"
       psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "CREATE DATABASE case$case_no" >/dev/null
@@ -195,7 +187,7 @@ run_case() {  # SYSTEM WORK_MS CONCURRENCY
     echo "bench: $label failed (work $work_ms ms, concurrency $c)" >&2
   fi
   case "$system" in
-    kirim-sqlite*) rm -rf "$work/case$case_no" ;;
+    kirim-sqlite) rm -rf "$work/case$case_no" ;;
     kirim-postgres) psql -h 127.0.0.1 -p "$pg_port" -U postgres -qc "DROP DATABASE case$case_no" >/dev/null ;;
     bullmq-*) stop_redis ;;
   esac
